@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../prisma/generated/client';
+import type { Config } from './config';
+
+export type Db = PrismaClient;
+
+export interface DbHandle {
+  db: Db;
+  kind: 'postgresql' | 'embedded';
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set,
+ * otherwise the embedded PGlite directory (one process only: see docs/adr/0001-topology.md).
+ */
+export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): Promise<DbHandle> {
+  if (config.DATABASE_URL) {
+    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL }) });
+    return { db, kind: 'postgresql', close: () => db.$disconnect() };
+  }
+  const dir = path.resolve(config.DATA_DIR, 'pg');
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const pglite = new PGlite(dir);
+  await pglite.waitReady;
+  // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the wire
+  // protocol is the same (verified end to end with Prisma 6.19, see docs/adr/0002-prisma.md).
+  const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
+  const db = new PrismaClient({ adapter });
+  return {
+    db,
+    kind: 'embedded',
+    async close() {
+      await db.$disconnect();
+      await pglite.close();
+    },
+  };
+}

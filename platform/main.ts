@@ -1,0 +1,70 @@
+/**
+ * Process entry point. ROLE=embedded runs API and worker in one process over the
+ * embedded database (PGlite allows one process); ROLE=api and ROLE=worker are the
+ * production processes, any number of each, over PostgreSQL.
+ */
+import { loadConfig, ConfigError } from './config';
+import { logger } from './logger';
+import { openDb } from './db';
+import { connectClient, createWorker } from './temporal';
+import type { EventPublisher } from '../activities';
+
+const role = process.env.ROLE ?? 'embedded';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const handle = await openDb(config);
+  const closers: Array<() => Promise<void>> = [];
+  let publisher: EventPublisher = { publish: () => undefined };
+
+  if (role === 'api' || role === 'embedded') {
+    const { createServer } = await import('../api/server');
+    const temporal = await connectClient(config);
+    const { server, publisher: live, io } = createServer({ db: handle.db, temporal, logger, config });
+    publisher = live;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, resolve);
+    });
+    logger.info({ port: config.PORT }, 'api listening');
+    closers.push(async () => {
+      await io.close();
+      await temporal.connection.close();
+    });
+  }
+  let workerRun: Promise<void> | undefined;
+  if (role === 'worker' || role === 'embedded') {
+    const { worker, connection } = await createWorker(config, { db: handle.db, logger, events: publisher });
+    workerRun = worker.run();
+    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+    closers.push(async () => {
+      worker.shutdown();
+      await workerRun;
+      await connection.close();
+    });
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, 'close failed'));
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (process.send) process.send({ ready: true });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else if (typeof err === 'object' && err && 'code' in err && (err as { code: string }).code === 'EADDRINUSE') {
+    process.stderr.write(`Port ${process.env.PORT ?? 3000} is already in use: stop the other program or set PORT.\n`);
+  } else {
+    logger.fatal({ err }, 'start failed');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { Connection, Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Config } from './config';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export async function connectClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>) {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+/** Workflow code: prebuilt bundle in production, TypeScript source in development and tests. */
+export function workflowSource(): { workflowsPath: string } {
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
+export async function createWorker(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE'>,
+  deps: ActivityDeps,
+  options: { workflowBundle?: { code: string } } = {},
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities(deps),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource()),
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// `npm start`: installs, builds and runs the whole platform on the embedded default
+// (Temporal dev server + PGlite under .data/), then prints one URL. Ctrl-C stops it all.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  SetupError,
+  checkNode,
+  ensureBuild,
+  ensureDependencies,
+  ensureTemporalCli,
+  log,
+  portFree,
+  root,
+  run,
+  startTemporal,
+  stopChild,
+  waitForPort,
+} from './lib/tools.mjs';
+
+const PORT = Number(process.env.PORT ?? 3000);
+const TEMPORAL_PORT = Number(process.env.TEMPORAL_PORT ?? 7233);
+const TEMPORAL_UI_PORT = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+const dataDir = path.resolve(root, process.env.DATA_DIR ?? '.data');
+const children = [];
+
+async function main() {
+  checkNode();
+  for (const [name, port] of [['PORT', PORT], ['TEMPORAL_PORT', TEMPORAL_PORT], ['TEMPORAL_UI_PORT', TEMPORAL_UI_PORT]]) {
+    if (!(await portFree(port))) throw new SetupError(`Port ${port} (${name}) is already in use: stop what uses it or set ${name}=<free port>.`);
+  }
+  ensureDependencies();
+  const temporalBin = ensureTemporalCli();
+  ensureBuild();
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  log('starting Temporal dev server…');
+  const temporal = startTemporal(temporalBin, { port: TEMPORAL_PORT, uiPort: TEMPORAL_UI_PORT, dataDir, logFile: path.join(dataDir, 'temporal.log') });
+  children.push(temporal);
+  temporal.once('exit', (code) => !stopping && fail(`Temporal dev server exited (code ${code}); see ${path.join(dataDir, 'temporal.log')}.`));
+  await waitForPort(TEMPORAL_PORT, 60_000);
+
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PGLITE_DIR: path.join(dataDir, 'pg'),
+    PORT: String(PORT),
+    TEMPORAL_ADDRESS: `127.0.0.1:${TEMPORAL_PORT}`,
+    UI_DIST: path.join(root, 'dist', 'ui'),
+  };
+  delete env.DATABASE_URL;
+  log('applying database migrations…');
+  run('node', ['scripts/prisma.mjs', 'migrate', 'deploy'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  run('node', ['dist/prisma/seed.js'], { env });
+
+  log('starting API and worker…');
+  const platform = spawn(process.execPath, ['dist/platform/main.js'], { cwd: root, env: { ...env, ROLE: 'embedded' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(platform);
+  platform.once('exit', (code) => !stopping && fail(`The platform process exited (code ${code}).`));
+  await new Promise((resolve) => platform.once('message', resolve));
+  await seedDemoProjects(`http://127.0.0.1:${PORT}`);
+  log(`ready: http://localhost:${PORT}  (Temporal UI: http://localhost:${TEMPORAL_UI_PORT}; Ctrl-C stops)`);
+}
+
+/** Demo projects in different steps, created through the API so each has a real workflow. */
+async function seedDemoProjects(base) {
+  const existing = await (await fetch(`${base}/api/projects`)).json();
+  if (existing.length > 0) return;
+  const { DEMO } = await import(path.join(root, 'dist', 'prisma', 'seed.js'));
+  const demos = [
+    { title: 'Tammerfest 2027', org: DEMO.festivalOrgId, steps: ['completeAdvice', 'submitDraft'], permits: [['public-event', 'POLICE-SISA'], ['noise', 'CITY-TRE'], ['rescue-plan', 'RESCUE-PIR']] },
+    { title: 'Uusi tuotantolinja, Lielahti', org: DEMO.organisationId, steps: ['completeAdvice', 'submitDraft', 'holdKickoff', ['confirmReceipt', 'environmental', 'AVI 1234/2026'], ['confirmReceipt', 'chemicals', 'TUKES 55/2026']], permits: [['environmental', 'AVI-LSU'], ['chemicals', 'TUKES']] },
+    { title: 'Kesäterassi Laukontori', org: DEMO.organisationId, steps: [], permits: [['terrace', 'CITY-TRE']] },
+    { title: 'Joulumarkkinat 2026', org: DEMO.festivalOrgId, steps: ['completeAdvice', 'submitDraft', 'holdKickoff', ['confirmReceipt', 'public-event', 'POL 77/2026'], ['decide', 'public-event', 'approved']], permits: [['public-event', 'POLICE-SISA']] },
+  ];
+  for (const demo of demos) {
+    const res = await fetch(`${base}/api/projects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organisationId: demo.org, title: demo.title, municipality: 'Tampere', permits: demo.permits.map(([permitType, authorityCode]) => ({ permitType, authorityCode })) }),
+    });
+    if (!res.ok) throw new SetupError(`Seeding demo project failed: ${res.status} ${await res.text()}`);
+    const { id } = await res.json();
+    for (const [i, step] of demo.steps.entries()) {
+      const [action, permitType, extra] = Array.isArray(step) ? step : [step];
+      const body = { action, ...(permitType ? { permitType } : {}), ...(action === 'confirmReceipt' ? { caseNumber: extra } : {}), ...(action === 'decide' ? { decision: extra } : {}) };
+      const r = await fetch(`${base}/api/projects/${id}/commands`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${id}-${i}` }, body: JSON.stringify(body) });
+      if (!r.ok) throw new SetupError(`Seeding demo step ${action} failed: ${r.status} ${await r.text()}`);
+    }
+  }
+  log(`seeded ${demos.length} demo projects`);
+}
+
+let stopping = false;
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.reverse()) await stopChild(child);
+  process.exit(code);
+}
+function fail(message) {
+  process.stderr.write(`[platform] ${message}\n`);
+  void shutdown(1);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch((err) => fail(err instanceof SetupError ? err.message : `start failed: ${err?.message ?? err}`));

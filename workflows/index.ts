@@ -1,0 +1,1 @@
+export { permitProjectWorkflow } from './permit-project/workflow';

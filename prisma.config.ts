@@ -14,7 +14,8 @@ export default defineConfig({
     const embeddedDir = process.env.PGLITE_DIR;
     if (!embeddedDir) {
       const { PrismaPg } = await import('@prisma/adapter-pg');
-      return new PrismaPg({ connectionString: process.env.DATABASE_URL });
+      const { migrationPool } = await import('./prisma/migration-pool');
+      return new PrismaPg(migrationPool(process.env.DATABASE_URL ?? ''));
     }
     const { PGlite } = await import('@electric-sql/pglite');
     const { PrismaPGlite } = await import('pglite-prisma-adapter');

@@ -1,0 +1,14 @@
+/** Jest projects by layer; integration projects expect scripts/test.mjs to have started
+ *  PostgreSQL and Temporal (TEST_DATABASE_URL, TEST_TEMPORAL_ADDRESS). */
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+module.exports = {
+  projects: [project('unit'), project('workflows'), project('api'), project('topology'), project('e2e')],
+  testTimeout: 120000,
+};

@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { openDb, type DbHandle } from '../../platform/db';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite with \`npm test\` (scripts/test.mjs starts the servers)`);
+  return value;
+}
+
+export const temporalAddress = (): string => required('TEST_TEMPORAL_ADDRESS');
+
+/** A fresh PostgreSQL database with every migration applied; dropped by `drop()`. */
+export async function freshDatabase(): Promise<{ url: string; handle: DbHandle; drop(): Promise<void> }> {
+  const serverUrl = required('TEST_DATABASE_URL');
+  const name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new PgClient({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'prisma.mjs'), 'migrate', 'deploy'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url.toString() },
+    stdio: 'ignore',
+  });
+  const handle = await openDb({ DATABASE_URL: url.toString(), DATA_DIR: '' });
+  return {
+    url: url.toString(),
+    handle,
+    async drop() {
+      await handle.close();
+      const c = new PgClient({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -8,7 +8,14 @@ const project = (name, extra = {}) => ({
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   ...extra,
 });
+const integration = { setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'] };
 module.exports = {
-  projects: [project('unit'), project('workflows'), project('api'), project('topology'), project('e2e')],
+  projects: [
+    project('unit'),
+    project('workflows', integration),
+    project('api', integration),
+    project('topology', integration),
+    project('e2e', integration),
+  ],
   testTimeout: 120000,
 };

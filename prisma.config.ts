@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
+import type { PrismaPg } from '@prisma/adapter-pg';
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -20,6 +21,7 @@ export default defineConfig({
     const { PGlite } = await import('@electric-sql/pglite');
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
     fs.mkdirSync(path.dirname(path.resolve(embeddedDir)), { recursive: true });
-    return new PrismaPGlite(new PGlite(embeddedDir));
+    // Typed against an older driver-adapter-utils; same protocol (see platform/db.ts).
+    return new PrismaPGlite(new PGlite(embeddedDir)) as unknown as PrismaPg;
   },
 });

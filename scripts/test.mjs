@@ -49,7 +49,7 @@ async function main() {
       TEMPORAL_BIN: temporalBin,
       PG_BIN_URL: pg.url,
     };
-    const jest = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+    const jest = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--forceExit', ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
     status = jest.status ?? 1;
   } finally {
     await stopChild(temporal);

@@ -28,17 +28,29 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'net', 'os', 'child_process'], message: 'Workflow code must not use Node built-ins.' },
-            { group: ['@prisma/*', '**/prisma/generated/**', 'pg', 'socket.io', '**/platform/**'], message: 'Workflow code does no I/O: use an activity.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'net', 'os', 'child_process'],
+              message: 'Workflow code must not use Node built-ins.',
+            },
+            {
+              group: ['@prisma/*', '**/prisma/generated/**', 'pg', 'socket.io', '**/platform/**'],
+              message: 'Workflow code does no I/O: use an activity.',
+            },
           ],
         },
       ],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Use workflow time, not the wall clock.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use workflow time, not the wall clock.' },
+      ],
     },
   },
   {
     files: ['ui/**/*.{ts,svelte}', 'ui/**/*.svelte.ts'],
-    languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
   },
   {
     files: ['**/*.cjs', 'jest.config.js'],

@@ -1,6 +1,11 @@
 /** Jest projects by layer; integration projects expect scripts/test.mjs to have started
  *  PostgreSQL and Temporal (TEST_DATABASE_URL, TEST_TEMPORAL_ADDRESS). */
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+  ],
+};
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',

@@ -55,7 +55,11 @@ export function createActivities({ db, logger, events, clock = () => new Date() 
         if (existing) return null;
         await tx.permitProject.update({
           where: { id: t.projectId },
-          data: { step: t.to, status: t.to === 'completed' || t.to === 'cancelled' ? t.to : 'active', version: { increment: 1 } },
+          data: {
+            step: t.to,
+            status: t.to === 'completed' || t.to === 'cancelled' ? t.to : 'active',
+            version: { increment: 1 },
+          },
         });
         for (const p of t.permits) {
           await tx.permit.updateMany({

@@ -42,7 +42,11 @@ export type TCreateProjectRequest = z.infer<typeof ZCreateProjectRequest>;
 
 const ZCommand = z.discriminatedUnion('action', [
   z.object({ action: z.enum(['completeAdvice', 'submitDraft', 'holdKickoff']) }),
-  z.object({ action: z.literal('confirmReceipt'), permitType: z.string().min(2), caseNumber: z.string().min(1).max(60) }),
+  z.object({
+    action: z.literal('confirmReceipt'),
+    permitType: z.string().min(2),
+    caseNumber: z.string().min(1).max(60),
+  }),
   z.object({
     action: z.literal('decide'),
     permitType: z.string().min(2),
@@ -99,7 +103,11 @@ export function createApp({ db, temporal, logger, config }: AppDeps) {
           return queue.pollers.length > 0;
         }),
       ]);
-      const components = { database: { status: database }, temporal: { status: temporalStatus }, worker: { status: worker } };
+      const components = {
+        database: { status: database },
+        temporal: { status: temporalStatus },
+        worker: { status: worker },
+      };
       const up = Object.values(components).every((c) => c.status === 'up');
       res.status(up ? 200 : 503).json({ status: up ? 'up' : 'degraded', components });
     }),

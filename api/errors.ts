@@ -39,14 +39,27 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     } else if (err instanceof WorkflowNotFoundError) {
       status = 404;
       title = 'Case not found';
-    } else if (typeof err === 'object' && err && 'type' in err && (err as { type: string }).type === 'entity.too.large') {
+    } else if (
+      typeof err === 'object' &&
+      err &&
+      'type' in err &&
+      (err as { type: string }).type === 'entity.too.large'
+    ) {
       status = 413;
       title = 'Request body too large';
-    } else if (typeof err === 'object' && err && 'type' in err && (err as { type: string }).type === 'entity.parse.failed') {
+    } else if (
+      typeof err === 'object' &&
+      err &&
+      'type' in err &&
+      (err as { type: string }).type === 'entity.parse.failed'
+    ) {
       status = 400;
       title = 'Malformed JSON body';
     }
     if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
-    res.status(status).type('application/problem+json').json({ type: 'about:blank', title, status, ...extra });
+    res
+      .status(status)
+      .type('application/problem+json')
+      .json({ type: 'about:blank', title, status, ...extra });
   };
 }

@@ -2,7 +2,15 @@
  * Pure rules of a permit project's steps (no I/O). The workflow and the API both use
  * these, so "what may happen next" is decided in one place.
  */
-export const PROJECT_STEPS = ['advice', 'draft', 'kickoff', 'submission', 'processing', 'completed', 'cancelled'] as const;
+export const PROJECT_STEPS = [
+  'advice',
+  'draft',
+  'kickoff',
+  'submission',
+  'processing',
+  'completed',
+  'cancelled',
+] as const;
 export type ProjectStep = (typeof PROJECT_STEPS)[number];
 
 export const PROJECT_ACTIONS = [

@@ -23,18 +23,48 @@ export async function seed(db: Db): Promise<boolean> {
     await tx.authority.createMany({
       data: [
         { code: 'CITY-TRE', nameFi: 'Tampereen kaupunki', nameEn: 'City of Tampere', email: 'luvat@tampere.example' },
-        { code: 'POLICE-SISA', nameFi: 'Sisä-Suomen poliisilaitos', nameEn: 'Police of Central Finland', email: 'luvat@poliisi.example' },
-        { code: 'RESCUE-PIR', nameFi: 'Pirkanmaan pelastuslaitos', nameEn: 'Pirkanmaa Rescue Department', email: 'pelastus@pirkanmaa.example' },
-        { code: 'AVI-LSU', nameFi: 'Länsi- ja Sisä-Suomen aluehallintovirasto', nameEn: 'Regional State Administrative Agency', email: 'kirjaamo@avi.example' },
-        { code: 'TUKES', nameFi: 'Turvallisuus- ja kemikaalivirasto', nameEn: 'Finnish Safety and Chemicals Agency', email: 'kirjaamo@tukes.example' },
+        {
+          code: 'POLICE-SISA',
+          nameFi: 'Sisä-Suomen poliisilaitos',
+          nameEn: 'Police of Central Finland',
+          email: 'luvat@poliisi.example',
+        },
+        {
+          code: 'RESCUE-PIR',
+          nameFi: 'Pirkanmaan pelastuslaitos',
+          nameEn: 'Pirkanmaa Rescue Department',
+          email: 'pelastus@pirkanmaa.example',
+        },
+        {
+          code: 'AVI-LSU',
+          nameFi: 'Länsi- ja Sisä-Suomen aluehallintovirasto',
+          nameEn: 'Regional State Administrative Agency',
+          email: 'kirjaamo@avi.example',
+        },
+        {
+          code: 'TUKES',
+          nameFi: 'Turvallisuus- ja kemikaalivirasto',
+          nameEn: 'Finnish Safety and Chemicals Agency',
+          email: 'kirjaamo@tukes.example',
+        },
       ],
     });
     const city = await tx.authority.findUniqueOrThrow({ where: { code: 'CITY-TRE' } });
     const police = await tx.authority.findUniqueOrThrow({ where: { code: 'POLICE-SISA' } });
     await tx.user.createMany({
       data: [
-        { email: 'maija.manager@elintarvike.example', name: 'Maija Mäkinen', role: 'CUSTOMER', organisationId: DEMO.organisationId },
-        { email: 'olli.organiser@tammerfest.example', name: 'Olli Oksanen', role: 'CUSTOMER', organisationId: DEMO.festivalOrgId },
+        {
+          email: 'maija.manager@elintarvike.example',
+          name: 'Maija Mäkinen',
+          role: 'CUSTOMER',
+          organisationId: DEMO.organisationId,
+        },
+        {
+          email: 'olli.organiser@tammerfest.example',
+          name: 'Olli Oksanen',
+          role: 'CUSTOMER',
+          organisationId: DEMO.festivalOrgId,
+        },
         { email: 'aino.agent@konsultit.example', name: 'Aino Asiamies', role: 'AGENT' },
         { email: 'palvelu@luvat.example', name: 'Yhteinen asiakaspalvelu', role: 'SERVICE_DESK' },
         { email: 'kaisa.clerk@tampere.example', name: 'Kaisa Käsittelijä', role: 'AUTHORITY', authorityId: city.id },
@@ -55,9 +85,21 @@ export async function seed(db: Db): Promise<boolean> {
       },
     });
     const sites = [
-      { name: 'Keskuskeittiö Hervanta', targetGroup: 'central-kitchen', lat: 61.4496, lon: 23.8513, address: 'Insinöörinkatu 10' },
+      {
+        name: 'Keskuskeittiö Hervanta',
+        targetGroup: 'central-kitchen',
+        lat: 61.4496,
+        lon: 23.8513,
+        address: 'Insinöörinkatu 10',
+      },
       { name: 'Ravintola Laukontori', targetGroup: 'restaurant', lat: 61.4954, lon: 23.7594, address: 'Laukontori 4' },
-      { name: 'Lihanjalostamo Lielahti', targetGroup: 'meat-plant-large', lat: 61.5165, lon: 23.6794, address: 'Enqvistinkatu 7' },
+      {
+        name: 'Lihanjalostamo Lielahti',
+        targetGroup: 'meat-plant-large',
+        lat: 61.5165,
+        lon: 23.6794,
+        address: 'Enqvistinkatu 7',
+      },
     ];
     for (const [i, s] of sites.entries()) {
       await tx.site.create({

@@ -27,8 +27,13 @@ const children = [];
 
 async function main() {
   checkNode();
-  for (const [name, port] of [['PORT', PORT], ['TEMPORAL_PORT', TEMPORAL_PORT], ['TEMPORAL_UI_PORT', TEMPORAL_UI_PORT]]) {
-    if (!(await portFree(port))) throw new SetupError(`Port ${port} (${name}) is already in use: stop what uses it or set ${name}=<free port>.`);
+  for (const [name, port] of [
+    ['PORT', PORT],
+    ['TEMPORAL_PORT', TEMPORAL_PORT],
+    ['TEMPORAL_UI_PORT', TEMPORAL_UI_PORT],
+  ]) {
+    if (!(await portFree(port)))
+      throw new SetupError(`Port ${port} (${name}) is already in use: stop what uses it or set ${name}=<free port>.`);
   }
   ensureDependencies();
   const temporalBin = ensureTemporalCli();
@@ -36,9 +41,18 @@ async function main() {
   fs.mkdirSync(dataDir, { recursive: true });
 
   log('starting Temporal dev server…');
-  const temporal = startTemporal(temporalBin, { port: TEMPORAL_PORT, uiPort: TEMPORAL_UI_PORT, dataDir, logFile: path.join(dataDir, 'temporal.log') });
+  const temporal = startTemporal(temporalBin, {
+    port: TEMPORAL_PORT,
+    uiPort: TEMPORAL_UI_PORT,
+    dataDir,
+    logFile: path.join(dataDir, 'temporal.log'),
+  });
   children.push(temporal);
-  temporal.once('exit', (code) => !stopping && fail(`Temporal dev server exited (code ${code}); see ${path.join(dataDir, 'temporal.log')}.`));
+  temporal.once(
+    'exit',
+    (code) =>
+      !stopping && fail(`Temporal dev server exited (code ${code}); see ${path.join(dataDir, 'temporal.log')}.`),
+  );
   await waitForPort(TEMPORAL_PORT, 60_000);
 
   const env = {
@@ -55,7 +69,11 @@ async function main() {
   run('node', ['dist/prisma/seed.js'], { env });
 
   log('starting API and worker…');
-  const platform = spawn(process.execPath, ['dist/platform/main.js'], { cwd: root, env: { ...env, ROLE: 'embedded' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const platform = spawn(process.execPath, ['dist/platform/main.js'], {
+    cwd: root,
+    env: { ...env, ROLE: 'embedded' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.push(platform);
   platform.once('exit', (code) => !stopping && fail(`The platform process exited (code ${code}).`));
   await new Promise((resolve) => platform.once('message', resolve));
@@ -69,23 +87,71 @@ async function seedDemoProjects(base) {
   if (existing.length > 0) return;
   const { DEMO } = await import(path.join(root, 'dist', 'prisma', 'seed.js'));
   const demos = [
-    { title: 'Tammerfest 2027', org: DEMO.festivalOrgId, steps: ['completeAdvice', 'submitDraft'], permits: [['public-event', 'POLICE-SISA'], ['noise', 'CITY-TRE'], ['rescue-plan', 'RESCUE-PIR']] },
-    { title: 'Uusi tuotantolinja, Lielahti', org: DEMO.organisationId, steps: ['completeAdvice', 'submitDraft', 'holdKickoff', ['confirmReceipt', 'environmental', 'AVI 1234/2026'], ['confirmReceipt', 'chemicals', 'TUKES 55/2026']], permits: [['environmental', 'AVI-LSU'], ['chemicals', 'TUKES']] },
+    {
+      title: 'Tammerfest 2027',
+      org: DEMO.festivalOrgId,
+      steps: ['completeAdvice', 'submitDraft'],
+      permits: [
+        ['public-event', 'POLICE-SISA'],
+        ['noise', 'CITY-TRE'],
+        ['rescue-plan', 'RESCUE-PIR'],
+      ],
+    },
+    {
+      title: 'Uusi tuotantolinja, Lielahti',
+      org: DEMO.organisationId,
+      steps: [
+        'completeAdvice',
+        'submitDraft',
+        'holdKickoff',
+        ['confirmReceipt', 'environmental', 'AVI 1234/2026'],
+        ['confirmReceipt', 'chemicals', 'TUKES 55/2026'],
+      ],
+      permits: [
+        ['environmental', 'AVI-LSU'],
+        ['chemicals', 'TUKES'],
+      ],
+    },
     { title: 'Kesäterassi Laukontori', org: DEMO.organisationId, steps: [], permits: [['terrace', 'CITY-TRE']] },
-    { title: 'Joulumarkkinat 2026', org: DEMO.festivalOrgId, steps: ['completeAdvice', 'submitDraft', 'holdKickoff', ['confirmReceipt', 'public-event', 'POL 77/2026'], ['decide', 'public-event', 'approved']], permits: [['public-event', 'POLICE-SISA']] },
+    {
+      title: 'Joulumarkkinat 2026',
+      org: DEMO.festivalOrgId,
+      steps: [
+        'completeAdvice',
+        'submitDraft',
+        'holdKickoff',
+        ['confirmReceipt', 'public-event', 'POL 77/2026'],
+        ['decide', 'public-event', 'approved'],
+      ],
+      permits: [['public-event', 'POLICE-SISA']],
+    },
   ];
   for (const demo of demos) {
     const res = await fetch(`${base}/api/projects`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organisationId: demo.org, title: demo.title, municipality: 'Tampere', permits: demo.permits.map(([permitType, authorityCode]) => ({ permitType, authorityCode })) }),
+      body: JSON.stringify({
+        organisationId: demo.org,
+        title: demo.title,
+        municipality: 'Tampere',
+        permits: demo.permits.map(([permitType, authorityCode]) => ({ permitType, authorityCode })),
+      }),
     });
     if (!res.ok) throw new SetupError(`Seeding demo project failed: ${res.status} ${await res.text()}`);
     const { id } = await res.json();
     for (const [i, step] of demo.steps.entries()) {
       const [action, permitType, extra] = Array.isArray(step) ? step : [step];
-      const body = { action, ...(permitType ? { permitType } : {}), ...(action === 'confirmReceipt' ? { caseNumber: extra } : {}), ...(action === 'decide' ? { decision: extra } : {}) };
-      const r = await fetch(`${base}/api/projects/${id}/commands`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${id}-${i}` }, body: JSON.stringify(body) });
+      const body = {
+        action,
+        ...(permitType ? { permitType } : {}),
+        ...(action === 'confirmReceipt' ? { caseNumber: extra } : {}),
+        ...(action === 'decide' ? { decision: extra } : {}),
+      };
+      const r = await fetch(`${base}/api/projects/${id}/commands`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${id}-${i}` },
+        body: JSON.stringify(body),
+      });
       if (!r.ok) throw new SetupError(`Seeding demo step ${action} failed: ${r.status} ${await r.text()}`);
     }
   }

@@ -6,7 +6,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { SetupError, checkNode, ensureBuild, ensureDependencies, ensureTemporalCli, log, root, run, startTemporal, stopChild, waitForPort } from './lib/tools.mjs';
+import {
+  SetupError,
+  checkNode,
+  ensureBuild,
+  ensureDependencies,
+  ensureTemporalCli,
+  log,
+  root,
+  run,
+  startTemporal,
+  stopChild,
+  waitForPort,
+} from './lib/tools.mjs';
 import { ensureDebianPackages, hasPostgres, startPostgres } from './lib/postgres.mjs';
 
 const freePort = async () => {
@@ -38,7 +50,11 @@ async function main() {
   const pg = startPostgres(await freePort());
   const temporalPort = await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'permits-temporal-'));
-  const temporal = startTemporal(temporalBin, { port: temporalPort, dataDir: tmp, logFile: path.join(tmp, 'temporal.log') });
+  const temporal = startTemporal(temporalBin, {
+    port: temporalPort,
+    dataDir: tmp,
+    logFile: path.join(tmp, 'temporal.log'),
+  });
   let status = 1;
   try {
     await waitForPort(temporalPort, 60_000);
@@ -49,7 +65,16 @@ async function main() {
       TEMPORAL_BIN: temporalBin,
       PG_BIN_URL: pg.url,
     };
-    const jest = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--forceExit', ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+    const jest = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+        '--runInBand',
+        '--forceExit',
+        ...process.argv.slice(2),
+      ],
+      { cwd: root, env, stdio: 'inherit' },
+    );
     status = jest.status ?? 1;
   } finally {
     await stopChild(temporal);
@@ -60,6 +85,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`[test] ${err instanceof SetupError ? err.message : err?.stack ?? err}\n`);
+  process.stderr.write(`[test] ${err instanceof SetupError ? err.message : (err?.stack ?? err)}\n`);
   process.exit(1);
 });

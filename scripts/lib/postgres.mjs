@@ -8,7 +8,10 @@ import { SetupError } from './tools.mjs';
 function pgBinDir() {
   const base = '/usr/lib/postgresql';
   if (!fs.existsSync(base)) return null;
-  const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = fs
+    .readdirSync(base)
+    .filter((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(base, versions[0], 'bin') : null;
 }
 
@@ -19,8 +22,12 @@ export function ensureDebianPackages(packages) {
   const names = missing.map((p) => p.name);
   process.stdout.write(`[test] installing Debian packages: ${names.join(' ')}\n`);
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (update.status !== 0 || install.status !== 0) throw new SetupError(`apt-get could not install ${names.join(' ')}: install them and run again.`);
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (update.status !== 0 || install.status !== 0)
+    throw new SetupError(`apt-get could not install ${names.join(' ')}: install them and run again.`);
 }
 
 export const hasPostgres = () => pgBinDir() !== null;
@@ -40,7 +47,16 @@ export function startPostgres(port) {
     if (r.status !== 0) throw new SetupError(`${cmd} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
   };
   asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  asPostgres('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`, 'start']);
+  asPostgres('pg_ctl', [
+    '-D',
+    dataDir,
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
+    'start',
+  ]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     dataDir,

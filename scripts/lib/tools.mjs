@@ -111,7 +111,18 @@ export async function waitForPort(port, timeoutMs, host = '127.0.0.1') {
 export function startTemporal(bin, { port, uiPort, dataDir, logFile }) {
   fs.mkdirSync(dataDir, { recursive: true });
   const out = fs.openSync(logFile, 'a');
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', path.join(dataDir, 'temporal.db'), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db-filename',
+    path.join(dataDir, 'temporal.db'),
+    '--log-level',
+    'warn',
+  ];
   if (uiPort) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
   return spawn(bin, args, { cwd: root, stdio: ['ignore', out, out] });

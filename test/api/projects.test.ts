@@ -31,7 +31,9 @@ beforeAll(async () => {
     activities: createActivities({ db: db.handle.db, logger, events: { publish: () => undefined } }),
   });
   workerRun = worker.run();
-  server = http.createServer(createApp({ db: db.handle.db, temporal: client, logger, config: { TEMPORAL_TASK_QUEUE: taskQueue, UI_DIST: '' } }));
+  server = http.createServer(
+    createApp({ db: db.handle.db, temporal: client, logger, config: { TEMPORAL_TASK_QUEUE: taskQueue, UI_DIST: '' } }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -46,9 +48,17 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
-const validProject = { organisationId: DEMO.organisationId, title: 'Kesäfestivaali', permits: [{ permitType: 'noise', authorityCode: 'CITY-TRE' }] };
+const validProject = {
+  organisationId: DEMO.organisationId,
+  title: 'Kesäfestivaali',
+  permits: [{ permitType: 'noise', authorityCode: 'CITY-TRE' }],
+};
 
 describe('API against real PostgreSQL and Temporal', () => {
   it('reports every component up', async () => {
@@ -77,7 +87,10 @@ describe('API against real PostgreSQL and Temporal', () => {
 
   it('refuses an unknown authority with 404 naming the field, and starts no workflow', async () => {
     const before = await db.handle.db.permitProject.count();
-    const res = await post('/api/projects', { ...validProject, permits: [{ permitType: 'noise', authorityCode: 'NOPE' }] });
+    const res = await post('/api/projects', {
+      ...validProject,
+      permits: [{ permitType: 'noise', authorityCode: 'NOPE' }],
+    });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ field: 'permits.0.authorityCode' });
     expect(await db.handle.db.permitProject.count()).toBe(before);
@@ -98,7 +111,10 @@ describe('API against real PostgreSQL and Temporal', () => {
       const res = await post(`/api/projects/${id}/commands`, command, { 'idempotency-key': randomUUID() });
       expect(res.status).toBe(200);
     }
-    const project = (await (await fetch(`${base}/api/projects/${id}`)).json()) as { step: string; permits: Array<{ decision: string }> };
+    const project = (await (await fetch(`${base}/api/projects/${id}`)).json()) as {
+      step: string;
+      permits: Array<{ decision: string }>;
+    };
     expect(project.step).toBe('completed');
     expect(project.permits[0]?.decision).toBe('approved');
     const timeline = (await (await fetch(`${base}/api/projects/${id}/timeline`)).json()) as Array<{ type: string }>;
@@ -107,7 +123,11 @@ describe('API against real PostgreSQL and Temporal', () => {
 
   it('answers a command that does not fit the step with 409 naming the step', async () => {
     const { id } = (await (await post('/api/projects', validProject)).json()) as { id: string };
-    const res = await post(`/api/projects/${id}/commands`, { action: 'decide', permitType: 'noise', decision: 'approved' }, { 'idempotency-key': randomUUID() });
+    const res = await post(
+      `/api/projects/${id}/commands`,
+      { action: 'decide', permitType: 'noise', decision: 'approved' },
+      { 'idempotency-key': randomUUID() },
+    );
     expect(res.status).toBe(409);
     expect(((await res.json()) as { title: string }).title).toMatch(/step "advice"/);
   });

@@ -51,7 +51,15 @@ beforeAll(async () => {
   };
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   fs.mkdirSync(artifacts, { recursive: true });
 });
@@ -71,7 +79,11 @@ describe('customer portal in a real browser', () => {
     const created = await fetch(`${base}/api/projects`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organisationId: DEMO.festivalOrgId, title: 'Selainkoe 2027', permits: [{ permitType: 'public-event', authorityCode: 'POLICE-SISA' }] }),
+      body: JSON.stringify({
+        organisationId: DEMO.festivalOrgId,
+        title: 'Selainkoe 2027',
+        permits: [{ permitType: 'public-event', authorityCode: 'POLICE-SISA' }],
+      }),
     });
     const { id } = (await created.json()) as { id: string };
 
@@ -93,7 +105,7 @@ describe('customer portal in a real browser', () => {
 
     await page.getByLabel('Kieli').selectOption('en');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Permit and supervision service');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.screenshot({ path: path.join(artifacts, 'portal-timeline-en.png'), fullPage: true });
   });
 });

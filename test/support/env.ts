@@ -8,7 +8,8 @@ const root = path.resolve(__dirname, '..', '..');
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite with \`npm test\` (scripts/test.mjs starts the servers)`);
+  if (!value)
+    throw new Error(`${name} is not set: run the suite with \`npm test\` (scripts/test.mjs starts the servers)`);
   return value;
 }
 

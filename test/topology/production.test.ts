@@ -112,7 +112,13 @@ describe('production topology: PostgreSQL + Temporal + API + two workers', () =>
     expect(project.step).toBe('completed');
     const events = await db.handle.db.timelineEvent.findMany({ where: { projectId: id }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.type)).toEqual([
-      'completeAdvice', 'submitDraft', 'holdKickoff', 'confirmReceipt', 'confirmReceipt', 'decide', 'decide',
+      'completeAdvice',
+      'submitDraft',
+      'holdKickoff',
+      'confirmReceipt',
+      'confirmReceipt',
+      'decide',
+      'decide',
     ]);
   });
 });

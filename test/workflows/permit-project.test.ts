@@ -24,7 +24,17 @@ const published: TimelineEventMessage[] = [];
 beforeAll(async () => {
   db = await freshDatabase();
   await seed(db.handle.db);
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, trace: () => undefined } });
+  bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: {
+      log: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      debug: () => undefined,
+      trace: () => undefined,
+    },
+  });
   connection = await NativeConnection.connect({ address: temporalAddress() });
   client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
 });
@@ -86,24 +96,44 @@ describe('permitProjectWorkflow on a real Temporal server', () => {
       for (const action of ['completeAdvice', 'submitDraft', 'holdKickoff'] as const) {
         await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey: key(), action }] });
       }
-      await handle.executeUpdate(confirmReceiptUpdate, { args: [{ idempotencyKey: key(), permitType: 'noise', caseNumber: 'TRE/1' }] });
+      await handle.executeUpdate(confirmReceiptUpdate, {
+        args: [{ idempotencyKey: key(), permitType: 'noise', caseNumber: 'TRE/1' }],
+      });
       expect((await handle.query(stateQuery)).step).toBe('submission');
-      await handle.executeUpdate(confirmReceiptUpdate, { args: [{ idempotencyKey: key(), permitType: 'public-event', caseNumber: 'POL/9' }] });
-      await handle.executeUpdate(decideUpdate, { args: [{ idempotencyKey: key(), permitType: 'public-event', decision: 'approved' }] });
+      await handle.executeUpdate(confirmReceiptUpdate, {
+        args: [{ idempotencyKey: key(), permitType: 'public-event', caseNumber: 'POL/9' }],
+      });
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ idempotencyKey: key(), permitType: 'public-event', decision: 'approved' }],
+      });
       expect((await handle.query(stateQuery)).step).toBe('processing');
-      await handle.executeUpdate(decideUpdate, { args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'approvedWithConditions' }] });
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'approvedWithConditions' }],
+      });
 
       const result = await handle.result();
       expect(result.step).toBe('completed');
-      const row = await db.handle.db.permitProject.findUniqueOrThrow({ where: { id: project.id }, include: { permits: true } });
+      const row = await db.handle.db.permitProject.findUniqueOrThrow({
+        where: { id: project.id },
+        include: { permits: true },
+      });
       expect(row.step).toBe('completed');
       expect(row.permits.map((p) => [p.permitType, p.decision, p.caseNumber]).sort()).toEqual([
         ['noise', 'approvedWithConditions', 'TRE/1'],
         ['public-event', 'approved', 'POL/9'],
       ]);
-      const events = await db.handle.db.timelineEvent.findMany({ where: { projectId: project.id }, orderBy: { id: 'asc' } });
+      const events = await db.handle.db.timelineEvent.findMany({
+        where: { projectId: project.id },
+        orderBy: { id: 'asc' },
+      });
       expect(events.map((e) => e.type)).toEqual([
-        'completeAdvice', 'submitDraft', 'holdKickoff', 'confirmReceipt', 'confirmReceipt', 'decide', 'decide',
+        'completeAdvice',
+        'submitDraft',
+        'holdKickoff',
+        'confirmReceipt',
+        'confirmReceipt',
+        'decide',
+        'decide',
       ]);
       expect(published.filter((e) => e.projectId === project.id)).toHaveLength(7);
     });
@@ -112,7 +142,9 @@ describe('permitProjectWorkflow on a real Temporal server', () => {
   it('rejects an update that does not fit the step, naming the step, and changes nothing', async () => {
     await withWorker(async (taskQueue) => {
       const { project, handle } = await newProject(taskQueue, [{ permitType: 'noise', authorityCode: 'CITY-TRE' }]);
-      const attempt = handle.executeUpdate(decideUpdate, { args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'approved' }] });
+      const attempt = handle.executeUpdate(decideUpdate, {
+        args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'approved' }],
+      });
       await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       await expect(attempt).rejects.toHaveProperty('cause.message', expect.stringMatching(/step "advice"/));
       expect((await handle.query(stateQuery)).step).toBe('advice');
@@ -139,7 +171,10 @@ describe('permitProjectWorkflow on a real Temporal server', () => {
       await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey: key(), action: 'completeAdvice' }] });
       await handle.executeUpdate(cancelUpdate, { args: [{ idempotencyKey: key() }] });
       expect((await handle.result()).step).toBe('cancelled');
-      const row = await db.handle.db.permitProject.findUniqueOrThrow({ where: { id: project.id }, include: { permits: true } });
+      const row = await db.handle.db.permitProject.findUniqueOrThrow({
+        where: { id: project.id },
+        include: { permits: true },
+      });
       expect(row.status).toBe('cancelled');
       expect(row.permits.every((p) => p.step === 'cancelled')).toBe(true);
     });
@@ -151,8 +186,12 @@ describe('permitProjectWorkflow on a real Temporal server', () => {
       for (const action of ['completeAdvice', 'submitDraft', 'holdKickoff'] as const) {
         await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey: key(), action }] });
       }
-      await handle.executeUpdate(confirmReceiptUpdate, { args: [{ idempotencyKey: key(), permitType: 'noise', caseNumber: 'X/1' }] });
-      await handle.executeUpdate(decideUpdate, { args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'rejected' }] });
+      await handle.executeUpdate(confirmReceiptUpdate, {
+        args: [{ idempotencyKey: key(), permitType: 'noise', caseNumber: 'X/1' }],
+      });
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'rejected' }],
+      });
       await handle.result();
       return handle.fetchHistory();
     });

@@ -66,11 +66,9 @@ export async function permitProjectWorkflow(input: PermitProjectInput): Promise<
     return view();
   };
 
-  setHandler(
-    advanceUpdate,
-    (cmd) => apply(cmd.action, cmd, () => undefined, {}),
-    { validator: (cmd) => validate(cmd.action)(cmd) },
-  );
+  setHandler(advanceUpdate, (cmd) => apply(cmd.action, cmd, () => undefined, {}), {
+    validator: (cmd) => validate(cmd.action)(cmd),
+  });
   setHandler(
     confirmReceiptUpdate,
     (cmd) =>

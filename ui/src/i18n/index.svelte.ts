@@ -17,5 +17,6 @@ export function formatDateTime(iso: string): string {
     dateStyle: 'medium',
     timeStyle: 'short',
     timeZone: 'Europe/Helsinki',
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off value to format, never mutated
   }).format(new Date(iso));
 }

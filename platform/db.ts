@@ -8,6 +8,11 @@ import type { Config } from './config';
 
 export type Db = PrismaClient;
 
+/** The embedded database directory cannot be opened; the message says what to do. */
+export class EmbeddedDbError extends Error {
+  override readonly name = 'EmbeddedDbError';
+}
+
 export interface DbHandle {
   db: Db;
   kind: 'postgresql' | 'embedded';
@@ -26,7 +31,14 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>):
   const dir = path.resolve(config.DATA_DIR, 'pg');
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const pglite = new PGlite(dir);
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (err) {
+    throw new EmbeddedDbError(
+      `The embedded database in ${dir} could not be opened (${(err as Error).message}). ` +
+        `If a forced stop damaged it, move it aside (mv ${dir} ${dir}.broken) and start again; demo data is re-seeded.`,
+    );
+  }
   // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the wire
   // protocol is the same (verified end to end with Prisma 6.19, see docs/adr/0002-prisma.md).
   const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;

@@ -5,7 +5,7 @@
  */
 import { loadConfig, ConfigError } from './config';
 import { logger } from './logger';
-import { openDb } from './db';
+import { EmbeddedDbError, openDb } from './db';
 import { connectClient, createWorker } from './temporal';
 import type { EventPublisher } from '../activities';
 
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof EmbeddedDbError) {
     process.stderr.write(`${err.message}\n`);
   } else if (typeof err === 'object' && err && 'code' in err && (err as { code: string }).code === 'EADDRINUSE') {
     process.stderr.write(`Port ${process.env.PORT ?? 3000} is already in use: stop the other program or set PORT.\n`);

@@ -127,7 +127,7 @@ export async function seed(db: Db): Promise<boolean> {
 }
 
 if (require.main === module) {
-  void (async () => {
+  (async () => {
     const handle = await openDb(loadConfig());
     try {
       const created = await seed(handle.db);
@@ -135,5 +135,8 @@ if (require.main === module) {
     } finally {
       await handle.close();
     }
-  })();
+  })().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
 }

@@ -21,7 +21,11 @@ if (!process.env.DATABASE_URL) {
   env.PGLITE_DIR = process.env.PGLITE_DIR ?? path.join(root, '.data', 'pg');
 }
 const cli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
-const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: ['inherit', 'pipe', 'inherit'],
+});
 // With the PGlite adapter, `migrate deploy` finishes its work but does not exit when no
 // migration is pending (the adapter keeps the event loop alive). Once Prisma has printed
 // its final verdict and read-only work is done, stop it.

@@ -77,8 +77,20 @@ async function main() {
   children.push(platform);
   platform.once('exit', (code) => !stopping && fail(`The platform process exited (code ${code}).`));
   await new Promise((resolve) => platform.once('message', resolve));
+  await waitHealthy(`http://127.0.0.1:${PORT}`);
   await seedDemoProjects(`http://127.0.0.1:${PORT}`);
   log(`ready: http://localhost:${PORT}  (Temporal UI: http://localhost:${TEMPORAL_UI_PORT}; Ctrl-C stops)`);
+}
+
+/** Waits until /api/health reports every component up (the worker's first poll included). */
+async function waitHealthy(base) {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const res = await fetch(`${base}/api/health`).catch(() => null);
+    if (res?.ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new SetupError(`The platform did not become healthy within 60 s: see ${base}/api/health.`);
 }
 
 /** Demo projects in different steps, created through the API so each has a real workflow. */

@@ -95,12 +95,18 @@ export function createApp({ db, temporal, logger, config }: AppDeps) {
           return true;
         }),
         check(async () => {
+          // Enhanced mode aggregates every partition of the queue; the basic mode reads one
+          // partition and can miss pollers that are there.
           const queue = await temporal.workflowService.describeTaskQueue({
             namespace: temporal.options.namespace,
             taskQueue: { name: config.TEMPORAL_TASK_QUEUE },
-            taskQueueType: 1, // workflow
+            apiMode: 1, // DESCRIBE_TASK_QUEUE_MODE_ENHANCED
+            reportPollers: true,
+            taskQueueTypes: [1], // workflow
           });
-          return queue.pollers.length > 0;
+          return Object.values(queue.versionsInfo ?? {}).some((version) =>
+            Object.values(version.typesInfo ?? {}).some((type) => (type.pollers?.length ?? 0) > 0),
+          );
         }),
       ]);
       const components = {

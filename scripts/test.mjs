@@ -8,6 +8,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
   SetupError,
+  freePort,
   checkNode,
   ensureBuild,
   ensureDependencies,
@@ -20,17 +21,6 @@ import {
   waitForPort,
 } from './lib/tools.mjs';
 import { ensureDebianPackages, hasPostgres, startPostgres } from './lib/postgres.mjs';
-
-const freePort = async () => {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-};
 
 async function main() {
   checkNode();

@@ -93,6 +93,17 @@ export function portFree(port, host = '127.0.0.1') {
   });
 }
 
+/** A TCP port that was free a moment ago on the loopback interface. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 export async function waitForPort(port, timeoutMs, host = '127.0.0.1') {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { openDb, type DbHandle } from '../../platform/db';
@@ -42,4 +43,15 @@ export async function freshDatabase(): Promise<{ url: string; handle: DbHandle; 
       await c.end();
     },
   };
+}
+
+/** A TCP port that was free a moment ago on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }

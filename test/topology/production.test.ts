@@ -5,10 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { seed, DEMO } from '../../prisma/seed';
-import { freshDatabase, temporalAddress } from '../support/env';
+import { freePort, freshDatabase, temporalAddress } from '../support/env';
 
 const root = path.resolve(__dirname, '..', '..');
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -16,16 +15,6 @@ let base: string;
 const taskQueue = `topology-${randomUUID()}`;
 const running = new Set<ChildProcess>();
 let workers: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startProcess(role: 'api' | 'worker', port = 0): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(root, 'dist', 'platform', 'main.js')], {

@@ -53,7 +53,6 @@ async function main() {
       TEST_DATABASE_URL: pg.url,
       TEST_TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_BIN: temporalBin,
-      PG_BIN_URL: pg.url,
     };
     const jest = spawnSync(
       process.execPath,

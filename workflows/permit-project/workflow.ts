@@ -1,5 +1,11 @@
 import { ApplicationFailure, condition, proxyActivities, setHandler, allHandlersFinished } from '@temporalio/workflow';
-import { assertAllowed, nextStep, type ProjectAction, type ProjectState } from '../../domain/permit-project';
+import {
+  allowedActions,
+  assertAllowed,
+  nextStep,
+  type ProjectAction,
+  type ProjectState,
+} from '../../domain/permit-project';
 import type { Activities } from '../../activities';
 import {
   advanceUpdate,
@@ -34,7 +40,7 @@ export async function permitProjectWorkflow(input: PermitProjectInput): Promise<
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'TransitionRejected', {
         step: state.step,
-        allowed: action,
+        allowed: allowedActions(state.step),
       });
     }
   };

@@ -35,7 +35,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     } else if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       status = 409;
       title = err.cause.message;
-      extra = { code: err.cause.type ?? 'CONFLICT' };
+      const [details] = err.cause.details ?? [];
+      extra = { code: err.cause.type ?? 'CONFLICT', ...(details && typeof details === 'object' ? details : {}) };
     } else if (err instanceof WorkflowNotFoundError) {
       status = 404;
       title = 'Case not found';

@@ -129,7 +129,9 @@ describe('API against real PostgreSQL and Temporal', () => {
       { 'idempotency-key': randomUUID() },
     );
     expect(res.status).toBe(409);
-    expect(((await res.json()) as { title: string }).title).toMatch(/step "advice"/);
+    const problem = (await res.json()) as { title: string; step: string; allowed: string[] };
+    expect(problem.title).toMatch(/step "advice"/);
+    expect(problem).toMatchObject({ step: 'advice', allowed: ['completeAdvice', 'cancel'] });
   });
 
   it('requires an idempotency key on commands', async () => {

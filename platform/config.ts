@@ -19,6 +19,10 @@ const ZConfig = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('permits'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Appeal periods in seconds instead of each permit type's days: for demos and tests only. */
+  APPEAL_PERIOD_SECONDS: z.coerce.number().int().min(1).max(31_536_000).optional(),
+  /** Shortest public notice period an authority may set, in days (0 lets tests use seconds). */
+  NOTICE_MIN_DAYS: z.coerce.number().min(0).max(365).default(14),
   /** Serve the built UI from this folder (empty: API only). */
   UI_DIST: z.string().default(path.join('dist', 'ui')),
 });

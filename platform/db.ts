@@ -3,10 +3,12 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from '../prisma/generated/client';
+import { PrismaClient, type Prisma } from '../prisma/generated/client';
 import type { Config } from './config';
 
 export type Db = PrismaClient;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Prisma.TransactionClient;
 
 /** The embedded database directory cannot be opened; the message says what to do. */
 export class EmbeddedDbError extends Error {

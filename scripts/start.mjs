@@ -93,81 +93,16 @@ async function waitHealthy(base) {
   throw new SetupError(`The platform did not become healthy within 60 s: see ${base}/api/health.`);
 }
 
-/** Demo projects in different steps, created through the API so each has a real workflow. */
+/** Demo projects in every step, created through the API so each has real workflows (prisma/demo-projects.ts). */
 async function seedDemoProjects(base) {
   const existing = await (await fetch(`${base}/api/projects`)).json();
   if (existing.length > 0) return;
-  const { DEMO } = await import(path.join(root, 'dist', 'prisma', 'seed.js'));
-  const demos = [
-    {
-      title: 'Tammerfest 2027',
-      org: DEMO.festivalOrgId,
-      steps: ['completeAdvice', 'submitDraft'],
-      permits: [
-        ['public-event', 'POLICE-SISA'],
-        ['noise', 'CITY-TRE'],
-        ['rescue-plan', 'RESCUE-PIR'],
-      ],
-    },
-    {
-      title: 'Uusi tuotantolinja, Lielahti',
-      org: DEMO.organisationId,
-      steps: [
-        'completeAdvice',
-        'submitDraft',
-        'holdKickoff',
-        ['confirmReceipt', 'environmental', 'AVI 1234/2026'],
-        ['confirmReceipt', 'chemicals', 'TUKES 55/2026'],
-      ],
-      permits: [
-        ['environmental', 'AVI-LSU'],
-        ['chemicals', 'TUKES'],
-      ],
-    },
-    { title: 'Kesäterassi Laukontori', org: DEMO.organisationId, steps: [], permits: [['terrace', 'CITY-TRE']] },
-    {
-      title: 'Joulumarkkinat 2026',
-      org: DEMO.festivalOrgId,
-      steps: [
-        'completeAdvice',
-        'submitDraft',
-        'holdKickoff',
-        ['confirmReceipt', 'public-event', 'POL 77/2026'],
-        ['decide', 'public-event', 'approved'],
-      ],
-      permits: [['public-event', 'POLICE-SISA']],
-    },
-  ];
-  for (const demo of demos) {
-    const res = await fetch(`${base}/api/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        organisationId: demo.org,
-        title: demo.title,
-        municipality: 'Tampere',
-        permits: demo.permits.map(([permitType, authorityCode]) => ({ permitType, authorityCode })),
-      }),
-    });
-    if (!res.ok) throw new SetupError(`Seeding demo project failed: ${res.status} ${await res.text()}`);
-    const { id } = await res.json();
-    for (const [i, step] of demo.steps.entries()) {
-      const [action, permitType, extra] = Array.isArray(step) ? step : [step];
-      const body = {
-        action,
-        ...(permitType ? { permitType } : {}),
-        ...(action === 'confirmReceipt' ? { caseNumber: extra } : {}),
-        ...(action === 'decide' ? { decision: extra } : {}),
-      };
-      const r = await fetch(`${base}/api/projects/${id}/commands`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${id}-${i}` },
-        body: JSON.stringify(body),
-      });
-      if (!r.ok) throw new SetupError(`Seeding demo step ${action} failed: ${r.status} ${await r.text()}`);
-    }
+  const { seedDemoProjects: seedProjects } = await import(path.join(root, 'dist', 'prisma', 'demo-projects.js'));
+  try {
+    log(`seeded ${await seedProjects(base)} demo projects`);
+  } catch (err) {
+    throw new SetupError(`Seeding demo projects failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  log(`seeded ${demos.length} demo projects`);
 }
 
 let stopping = false;

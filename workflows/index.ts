@@ -1,1 +1,2 @@
 export { permitProjectWorkflow } from './permit-project/workflow';
+export { permitSectionWorkflow } from './permit-section/workflow';

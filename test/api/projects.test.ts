@@ -8,6 +8,9 @@ import { createApp } from '../../api/app';
 import { createActivities } from '../../activities';
 import { seed, DEMO } from '../../prisma/seed';
 import { freshDatabase, temporalAddress } from '../support/env';
+import { ApiClient } from '../../api/client';
+import { decideThroughApi, submitThroughApi } from '../support/http-cases';
+import type { AdviceAnswers } from '../../domain/advice';
 
 const logger = pino({ level: 'silent' });
 const taskQueue = `api-${randomUUID()}`;
@@ -18,6 +21,14 @@ let worker: Worker;
 let workerRun: Promise<void>;
 let nativeConnection: NativeConnection;
 let base: string;
+let api: ApiClient;
+const FESTIVAL: AdviceAnswers = {
+  kind: 'event',
+  attendance: 3000,
+  alcohol: true,
+  amplifiedSound: true,
+  nightTime: true,
+};
 
 beforeAll(async () => {
   db = await freshDatabase();
@@ -32,10 +43,16 @@ beforeAll(async () => {
   });
   workerRun = worker.run();
   server = http.createServer(
-    createApp({ db: db.handle.db, temporal: client, logger, config: { TEMPORAL_TASK_QUEUE: taskQueue, UI_DIST: '' } }),
+    createApp({
+      db: db.handle.db,
+      temporal: client,
+      logger,
+      config: { TEMPORAL_TASK_QUEUE: taskQueue, UI_DIST: '', APPEAL_PERIOD_SECONDS: 1, NOTICE_MIN_DAYS: 0 },
+    }),
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = new ApiClient(base);
 });
 
 afterAll(async () => {
@@ -53,6 +70,17 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+
+type Problem = { errors: Array<{ path: string }> };
+
+async function waitForProject(id: string, step: string) {
+  for (let i = 0; i < 100; i++) {
+    const project = await db.handle.db.permitProject.findUniqueOrThrow({ where: { id } });
+    if (project.step === step) return project;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`project did not reach ${step}`);
+}
 
 const validProject = {
   organisationId: DEMO.organisationId,
@@ -73,8 +101,8 @@ describe('API against real PostgreSQL and Temporal', () => {
   it.each([
     ['title', { ...validProject, title: '' }],
     ['organisationId', { ...validProject, organisationId: 'not-a-uuid' }],
-    ['permits', { ...validProject, permits: [] }],
-    ['permits.0.authorityCode', { ...validProject, permits: [{ permitType: 'noise' }] }],
+    ['permits.0.permitType', { ...validProject, permits: [{ permitType: 'no-such-permit' }] }],
+    ['permits', { ...validProject, permits: [{ permitType: 'noise' }, { permitType: 'noise' }] }],
   ])('refuses a project with a bad %s, naming the field, and writes nothing', async (field, body) => {
     const before = await db.handle.db.permitProject.count();
     const res = await post('/api/projects', body);
@@ -96,42 +124,143 @@ describe('API against real PostgreSQL and Temporal', () => {
     expect(await db.handle.db.permitProject.count()).toBe(before);
   });
 
-  it('moves a fresh project from advice to a final decision through the API alone', async () => {
-    const created = await post('/api/projects', validProject);
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    const commands = [
-      { action: 'completeAdvice' },
-      { action: 'submitDraft' },
-      { action: 'holdKickoff' },
-      { action: 'confirmReceipt', permitType: 'noise', caseNumber: 'TRE/2026/1' },
-      { action: 'decide', permitType: 'noise', decision: 'approved' },
-    ];
-    for (const command of commands) {
-      const res = await post(`/api/projects/${id}/commands`, command, { 'idempotency-key': randomUUID() });
-      expect(res.status).toBe(200);
-    }
-    const project = (await (await fetch(`${base}/api/projects/${id}`)).json()) as {
-      step: string;
-      permits: Array<{ decision: string }>;
-    };
-    expect(project.step).toBe('completed');
-    expect(project.permits[0]?.decision).toBe('approved');
-    const timeline = (await (await fetch(`${base}/api/projects/${id}/timeline`)).json()) as Array<{ type: string }>;
-    expect(timeline.map((e) => e.type)).toEqual(commands.map((c) => c.action));
+  it('moves a fresh project from advice to final decisions through the API alone', async () => {
+    const { id } = await api.createProject({ organisationId: DEMO.festivalOrgId, title: 'Rantafestivaali' });
+    const submitted = await submitThroughApi(api, id, FESTIVAL);
+    expect(submitted.step).toBe('processing');
+    expect(submitted.permits.length).toBeGreaterThanOrEqual(2);
+    for (const p of submitted.permits) await decideThroughApi(api, id, p.permitType);
+
+    const project = await api.request<{ step: string; permits: Array<{ step: string; decision: string | null }> }>(
+      'GET',
+      `/api/projects/${id}`,
+    );
+    expect(project.permits.every((p) => p.step === 'final' || p.step === 'notified')).toBe(true);
+    const final = await waitForProject(id, 'completed');
+    expect(final.step).toBe('completed');
+    const timeline = await api.request<Array<{ type: string; payload: Record<string, unknown> }>>(
+      'GET',
+      `/api/projects/${id}/timeline`,
+    );
+    expect(timeline.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'answerAdvice',
+        'completeAdvice',
+        'saveDraft',
+        'holdKickoff',
+        'submit',
+        'decide',
+        'final',
+      ]),
+    );
+    expect(timeline.every((e) => !('result' in e.payload))).toBe(true);
+    const schedule = await api.request<
+      Array<{
+        permitType: string | null;
+        step: string;
+        planned: { end: string | null };
+        actual: { end: string | null };
+      }>
+    >('GET', `/api/projects/${id}/schedule`);
+    expect(schedule.filter((s) => s.permitType === null).map((s) => s.step)).toEqual(
+      expect.arrayContaining(['advice', 'draft', 'kickoff', 'submission', 'processing']),
+    );
+    expect(schedule.some((s) => s.permitType && s.planned.end && s.actual.end)).toBe(true);
   });
 
-  it('answers a command that does not fit the step with 409 naming the step', async () => {
-    const { id } = (await (await post('/api/projects', validProject)).json()) as { id: string };
-    const res = await post(
-      `/api/projects/${id}/commands`,
-      { action: 'decide', permitType: 'noise', decision: 'approved' },
-      { 'idempotency-key': randomUUID() },
-    );
+  it('answers a command that does not fit the step with 409 naming the step and the allowed actions', async () => {
+    const { id } = await api.createProject(validProject);
+    const res = await post(`/api/projects/${id}/commands`, { action: 'submit' }, { 'idempotency-key': randomUUID() });
     expect(res.status).toBe(409);
     const problem = (await res.json()) as { title: string; step: string; allowed: string[] };
     expect(problem.title).toMatch(/step "advice"/);
-    expect(problem).toMatchObject({ step: 'advice', allowed: ['completeAdvice', 'cancel'] });
+    expect(problem).toMatchObject({ step: 'advice', allowed: ['answerAdvice', 'completeAdvice', 'cancel'] });
+    const section = await post(
+      `/api/projects/${id}/permits/noise/commands`,
+      { action: 'decide', decision: 'approved', text: 'x', signedBy: 'y' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(section.status).toBe(409);
+  });
+
+  it('takes third-party comments only while the notice is open, once per key, hiding anonymous names', async () => {
+    const { id } = await api.createProject({ organisationId: DEMO.festivalOrgId, title: 'Kuulutustesti' });
+    await submitThroughApi(api, id, FESTIVAL);
+    await api.sectionCommand(id, 'noise', {
+      action: 'startHearing',
+      closesAt: new Date(Date.now() + 2500).toISOString(),
+      titleFi: 'Kuulutus',
+      titleEn: 'Notice',
+      textFi: 'Teksti',
+      textEn: 'Text',
+      area: { type: 'Circle', center: [23.76, 61.5], radiusMeters: 300 },
+    });
+    const notices = await api.request<Array<{ id: string; projectId: string; open: boolean }>>('GET', '/api/notices');
+    const notice = notices.find((n) => n.projectId === id)!;
+    expect(notice.open).toBe(true);
+    const comment = { kind: 'objection', authorName: 'Riikka Rantanen', anonymous: true, text: 'Liian kovaa.' };
+    const commentKey = randomUUID();
+    const first = await post(`/api/notices/${notice.id}/comments`, comment, { 'idempotency-key': commentKey });
+    const again = await post(`/api/notices/${notice.id}/comments`, comment, { 'idempotency-key': commentKey });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(((await again.json()) as { id: string }).id).toBe(((await first.json()) as { id: string }).id);
+    const bad = await post(
+      `/api/notices/${notice.id}/comments`,
+      { ...comment, text: '' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as Problem).errors[0]!.path).toBe('text');
+
+    await new Promise((r) => setTimeout(r, 3500));
+    const late = await post(`/api/notices/${notice.id}/comments`, comment, { 'idempotency-key': randomUUID() });
+    expect(late.status).toBe(409);
+    const detail = await api.request<{ open: boolean; comments: Array<{ authorName: string | null }> }>(
+      'GET',
+      `/api/notices/${notice.id}`,
+    );
+    expect(detail.open).toBe(false);
+    expect(detail.comments).toEqual([expect.objectContaining({ authorName: null, text: 'Liian kovaa.' })]);
+    await api.command(id, { action: 'cancel' });
+  });
+
+  it('cancels in one step with a receipt, and cancelling again after the case ended returns the same receipt', async () => {
+    const { id } = await api.createProject(validProject);
+    const first = await api.command(id, { action: 'cancel', reason: 'Ei toteudu' });
+    const again = await api.command(id, { action: 'cancel' });
+    expect(first.receiptNumber).toMatch(/^PER-/);
+    expect(again.receiptNumber).toBe(first.receiptNumber);
+    const late = await post(
+      `/api/projects/${id}/commands`,
+      { action: 'completeAdvice' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({ step: 'cancelled', allowed: [] });
+  });
+
+  it('flags draft changes an authority has not seen (F25) and takes a forecast override with its reason (F06)', async () => {
+    const { id } = await api.createProject(validProject);
+    await api.command(id, { action: 'completeAdvice' });
+    await api.request('POST', `/api/projects/${id}/views`, { authorityCode: 'CITY-TRE' });
+    await api.command(id, { action: 'saveDraft', patch: { common: { attendance: 900 } } });
+    const changes = await api.request<{ changes: Array<{ paths: string[] }> }>(
+      'GET',
+      `/api/projects/${id}/changes?authorityCode=CITY-TRE`,
+    );
+    expect(changes.changes.flatMap((c) => c.paths)).toEqual(['common.attendance']);
+    await api.request('POST', `/api/projects/${id}/views`, { authorityCode: 'CITY-TRE' });
+    expect(
+      (await api.request<{ changes: unknown[] }>('GET', `/api/projects/${id}/changes?authorityCode=CITY-TRE`)).changes,
+    ).toEqual([]);
+
+    const override = await fetch(`${base}/api/projects/${id}/permits/noise/forecast-override`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ step: 'processing', days: 3 }),
+    });
+    expect(override.status).toBe(400);
+    expect(((await override.json()) as Problem).errors[0]!.path).toBe('reason');
   });
 
   it('requires an idempotency key on commands', async () => {

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { seed, DEMO } from '../../prisma/seed';
 import { freePort, freshDatabase, temporalAddress } from '../support/env';
+import { ApiClient } from '../../api/client';
+import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 
 const root = path.resolve(__dirname, '..', '..');
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -29,6 +31,8 @@ function startProcess(role: 'api' | 'worker', port = 0): Promise<ChildProcess> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       LOG_LEVEL: 'warn',
       UI_DIST: '',
+      APPEAL_PERIOD_SECONDS: '1',
+      NOTICE_MIN_DAYS: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -39,13 +43,6 @@ function startProcess(role: 'api' | 'worker', port = 0): Promise<ChildProcess> {
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
   });
 }
-
-const command = (id: string, body: unknown, key = randomUUID()) =>
-  fetch(`${base}/api/projects/${id}/commands`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(body),
-  });
 
 beforeAll(async () => {
   db = await freshDatabase();
@@ -62,52 +59,69 @@ afterAll(async () => {
 });
 
 describe('production topology: PostgreSQL + Temporal + API + two workers', () => {
-  it('completes a permit workflow across the processes and survives kill -9 of every worker mid-command', async () => {
-    const created = await fetch(`${base}/api/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        organisationId: DEMO.festivalOrgId,
-        title: 'Topology test',
-        permits: [
-          { permitType: 'public-event', authorityCode: 'POLICE-SISA' },
-          { permitType: 'noise', authorityCode: 'CITY-TRE' },
-        ],
-      }),
+  it('runs a permit project across the processes and survives kill -9 of every worker mid-step', async () => {
+    const api = new ApiClient(base);
+    const { id } = await api.createProject({ organisationId: DEMO.festivalOrgId, title: 'Topology test' });
+    const answers = { kind: 'event', attendance: 3000, amplifiedSound: true, nightTime: true, alcohol: true } as const;
+    const submitted = await submitThroughApi(api, id, answers);
+    expect(submitted.step).toBe('processing');
+
+    // The noise permit's hearing is a durable timer; kill -9 every worker while it runs and
+    // while a command is in flight, then start a fresh worker: the timer and the command complete.
+    await api.sectionCommand(id, 'noise', {
+      action: 'startHearing',
+      closesAt: new Date(Date.now() + 2000).toISOString(),
+      titleFi: 'Kuulutus',
+      titleEn: 'Notice',
+      textFi: 'Teksti',
+      textEn: 'Text',
+      area: { type: 'Circle', center: [23.76, 61.5], radiusMeters: 300 },
     });
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    for (const action of ['completeAdvice', 'submitDraft']) expect((await command(id, { action })).status).toBe(200);
-
-    // kill -9 every worker, send the next command while none runs, then start a fresh one.
     for (const worker of workers) worker.kill('SIGKILL');
+    const others = submitted.permits.map((p) => p.permitType).filter((t) => t !== 'noise');
     const key = randomUUID();
-    const inFlight = command(id, { action: 'holdKickoff' }, key);
-    await new Promise((r) => setTimeout(r, 1000));
+    const inFlight = api.sectionCommand(
+      id,
+      others[0]!,
+      { action: 'requestInfo', authorityCode: 'POLICE-SISA', question: 'Guards?' },
+      key,
+    );
+    await new Promise((r) => setTimeout(r, 3000));
     workers = [await startProcess('worker')];
-    expect((await inFlight).status).toBe(200);
+    const asked = await inFlight;
+    expect(asked.openInfoRequests).toHaveLength(1);
     // A client retry of the same command changes nothing.
-    expect((await command(id, { action: 'holdKickoff' }, key)).status).toBe(200);
+    expect(
+      (
+        await api.sectionCommand(
+          id,
+          others[0]!,
+          { action: 'requestInfo', authorityCode: 'POLICE-SISA', question: 'Guards?' },
+          key,
+        )
+      ).openInfoRequests,
+    ).toHaveLength(1);
+    expect((await api.waitForSection(id, 'noise', 'replies')).step).toBe('replies');
+    await api.sectionCommand(id, others[0]!, {
+      action: 'answerInfo',
+      requestId: asked.openInfoRequests[0]!,
+      answer: '12 guards',
+    });
 
-    for (const body of [
-      { action: 'confirmReceipt', permitType: 'noise', caseNumber: 'TRE/5' },
-      { action: 'confirmReceipt', permitType: 'public-event', caseNumber: 'POL/5' },
-      { action: 'decide', permitType: 'noise', decision: 'approved' },
-      { action: 'decide', permitType: 'public-event', decision: 'approvedWithConditions' },
-    ]) {
-      expect((await command(id, body)).status).toBe(200);
-    }
-    const project = await db.handle.db.permitProject.findUniqueOrThrow({ where: { id } });
+    for (const p of submitted.permits) await decideThroughApi(api, id, p.permitType);
+    const project = await waitForStep(id, 'completed');
     expect(project.step).toBe('completed');
-    const events = await db.handle.db.timelineEvent.findMany({ where: { projectId: id }, orderBy: { id: 'asc' } });
-    expect(events.map((e) => e.type)).toEqual([
-      'completeAdvice',
-      'submitDraft',
-      'holdKickoff',
-      'confirmReceipt',
-      'confirmReceipt',
-      'decide',
-      'decide',
-    ]);
+    const closed = await db.handle.db.notice.findFirstOrThrow({ where: { projectId: id } });
+    expect(closed.closedAt!.getTime()).toBeGreaterThanOrEqual(closed.closesAt.getTime());
+    expect(await db.handle.db.infoRequest.count({ where: { projectId: id } })).toBe(1);
   });
 });
+
+async function waitForStep(id: string, step: string) {
+  for (let i = 0; i < 150; i++) {
+    const project = await db.handle.db.permitProject.findUniqueOrThrow({ where: { id } });
+    if (project.step === step) return project;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`project did not reach ${step}`);
+}

@@ -1,42 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 import pino from 'pino';
 import { createActivities, type TimelineEventMessage } from '../../activities';
-import { seed, DEMO } from '../../prisma/seed';
-import {
-  advanceUpdate,
-  cancelUpdate,
-  confirmReceiptUpdate,
-  decideUpdate,
-  stateQuery,
-  type PermitProjectInput,
-} from '../../workflows/permit-project/messages';
+import { seed } from '../../prisma/seed';
 import { freshDatabase, temporalAddress } from '../support/env';
+import { CaseDriver, LOW_RISK, MEDIUM_RISK, hearingCommand, key } from '../support/cases';
 
 const logger = pino({ level: 'silent' });
+const HISTORIES = path.join(__dirname, 'histories');
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let client: Client;
 let connection: NativeConnection;
 let bundle: { code: string };
+let cases: CaseDriver;
 const published: TimelineEventMessage[] = [];
+const recorded: Array<{ name: string; history: History }> = [];
+
+const silent = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
+const NOISE = { permitType: 'noise', authorityCode: 'CITY-TRE' };
+const EVENT = { permitType: 'public-event', authorityCode: 'POLICE-SISA' };
+const settings = { appealPeriodSeconds: 1 };
 
 beforeAll(async () => {
   db = await freshDatabase();
   await seed(db.handle.db);
-  bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: {
-      log: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-      debug: () => undefined,
-      trace: () => undefined,
-    },
-  });
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silent });
   connection = await NativeConnection.connect({ address: temporalAddress() });
   client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
+  cases = new CaseDriver(db.handle.db, client);
 });
 
 afterAll(async () => {
@@ -56,145 +51,245 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> 
   return worker.runUntil(fn(taskQueue));
 }
 
-async function newProject(taskQueue: string, permits: PermitProjectInput['permits']) {
-  const project = await db.handle.db.permitProject.create({
-    data: {
-      workflowId: `project-${randomUUID()}`,
-      organisationId: DEMO.organisationId,
-      title: 'Workflow test',
-      step: 'advice',
-      status: 'active',
-      permits: {
-        create: await Promise.all(
-          permits.map(async (p) => ({
-            permitType: p.permitType,
-            step: 'draft',
-            status: 'active',
-            authorityId: (await db.handle.db.authority.findUniqueOrThrow({ where: { code: p.authorityCode } })).id,
-          })),
-        ),
-      },
-    },
+const rows = (projectId: string) =>
+  db.handle.db.permitProject.findUniqueOrThrow({
+    where: { id: projectId },
+    include: { permits: { orderBy: { permitType: 'asc' } }, steps: true },
   });
-  const handle = await client.workflow.start('permitProjectWorkflow', {
-    taskQueue,
-    workflowId: project.workflowId,
-    args: [{ projectId: project.id, permits }],
-  });
-  return { project, handle };
-}
 
-const key = () => randomUUID();
-
-describe('permitProjectWorkflow on a real Temporal server', () => {
-  it('runs from advice to completion with two authorities deciding at different times', async () => {
+describe('permit projects on a real Temporal server', () => {
+  it('runs advice → final decisions with two authorities deciding at different times', async () => {
     await withWorker(async (taskQueue) => {
-      const { project, handle } = await newProject(taskQueue, [
-        { permitType: 'noise', authorityCode: 'CITY-TRE' },
-        { permitType: 'public-event', authorityCode: 'POLICE-SISA' },
-      ]);
-      for (const action of ['completeAdvice', 'submitDraft', 'holdKickoff'] as const) {
-        await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey: key(), action }] });
-      }
-      await handle.executeUpdate(confirmReceiptUpdate, {
-        args: [{ idempotencyKey: key(), permitType: 'noise', caseNumber: 'TRE/1' }],
-      });
-      expect((await handle.query(stateQuery)).step).toBe('submission');
-      await handle.executeUpdate(confirmReceiptUpdate, {
-        args: [{ idempotencyKey: key(), permitType: 'public-event', caseNumber: 'POL/9' }],
-      });
-      await handle.executeUpdate(decideUpdate, {
-        args: [{ idempotencyKey: key(), permitType: 'public-event', decision: 'approved' }],
-      });
-      expect((await handle.query(stateQuery)).step).toBe('processing');
-      await handle.executeUpdate(decideUpdate, {
-        args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'approvedWithConditions' }],
-      });
+      const { id, handle } = await cases.create(taskQueue, [NOISE, EVENT], MEDIUM_RISK, settings);
+      await cases.toProcessing(id, [NOISE, EVENT], MEDIUM_RISK);
+      expect((await cases.project(id).state()).step).toBe('processing');
+
+      await cases.decideWithoutHearing(id, 'public-event');
+      await cases.section(id, 'public-event').waitFor('final');
+      expect((await cases.project(id).state()).step).toBe('processing'); // noise is still open
+      await cases.decideWithHearing(id, 'noise');
 
       const result = await handle.result();
       expect(result.step).toBe('completed');
-      const row = await db.handle.db.permitProject.findUniqueOrThrow({
-        where: { id: project.id },
-        include: { permits: true },
-      });
-      expect(row.step).toBe('completed');
-      expect(row.permits.map((p) => [p.permitType, p.decision, p.caseNumber]).sort()).toEqual([
-        ['noise', 'approvedWithConditions', 'TRE/1'],
-        ['public-event', 'approved', 'POL/9'],
+      const row = await rows(id);
+      expect(row.status).toBe('completed');
+      expect(row.permits.map((p) => [p.permitType, p.step, p.decision, p.caseNumber])).toEqual([
+        ['noise', 'final', 'approvedWithConditions', 'CASE/1'],
+        ['public-event', 'final', 'approved', 'CASE/2'],
       ]);
-      const events = await db.handle.db.timelineEvent.findMany({
-        where: { projectId: project.id },
-        orderBy: { id: 'asc' },
-      });
-      expect(events.map((e) => e.type)).toEqual([
-        'completeAdvice',
-        'submitDraft',
-        'holdKickoff',
-        'confirmReceipt',
-        'confirmReceipt',
-        'decide',
-        'decide',
-      ]);
-      expect(published.filter((e) => e.projectId === project.id)).toHaveLength(7);
-    });
-  });
-
-  it('rejects an update that does not fit the step, naming the step, and changes nothing', async () => {
-    await withWorker(async (taskQueue) => {
-      const { project, handle } = await newProject(taskQueue, [{ permitType: 'noise', authorityCode: 'CITY-TRE' }]);
-      const attempt = handle.executeUpdate(decideUpdate, {
-        args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'approved' }],
-      });
-      await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-      await expect(attempt).rejects.toHaveProperty('cause.message', expect.stringMatching(/step "advice"/));
-      expect((await handle.query(stateQuery)).step).toBe('advice');
-      expect(await db.handle.db.timelineEvent.count({ where: { projectId: project.id } })).toBe(0);
-      const history = await handle.fetchHistory();
-      expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
-    });
-  });
-
-  it('applies a repeated command once', async () => {
-    await withWorker(async (taskQueue) => {
-      const { project, handle } = await newProject(taskQueue, [{ permitType: 'noise', authorityCode: 'CITY-TRE' }]);
-      const idempotencyKey = key();
-      const first = await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey, action: 'completeAdvice' }] });
-      const again = await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey, action: 'completeAdvice' }] });
-      expect(again).toEqual(first);
-      expect(await db.handle.db.timelineEvent.count({ where: { projectId: project.id } })).toBe(1);
-    });
-  });
-
-  it('cancels in one step, and cancelling again is harmless', async () => {
-    await withWorker(async (taskQueue) => {
-      const { project, handle } = await newProject(taskQueue, [{ permitType: 'noise', authorityCode: 'CITY-TRE' }]);
-      await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey: key(), action: 'completeAdvice' }] });
-      await handle.executeUpdate(cancelUpdate, { args: [{ idempotencyKey: key() }] });
-      expect((await handle.result()).step).toBe('cancelled');
-      const row = await db.handle.db.permitProject.findUniqueOrThrow({
-        where: { id: project.id },
-        include: { permits: true },
-      });
-      expect(row.status).toBe('cancelled');
-      expect(row.permits.every((p) => p.step === 'cancelled')).toBe(true);
-    });
-  });
-
-  it('replays the recorded history of a completed project through the current code', async () => {
-    const history = await withWorker(async (taskQueue) => {
-      const { handle } = await newProject(taskQueue, [{ permitType: 'noise', authorityCode: 'CITY-TRE' }]);
-      for (const action of ['completeAdvice', 'submitDraft', 'holdKickoff'] as const) {
-        await handle.executeUpdate(advanceUpdate, { args: [{ idempotencyKey: key(), action }] });
+      for (const p of row.permits) {
+        expect(p.documentHash).toMatch(/^[0-9a-f]{64}$/);
+        expect(p.appealEndsAt!.getTime()).toBeGreaterThan(p.servedAt!.getTime());
+        expect(p.finalAt!.getTime()).toBeGreaterThanOrEqual(p.appealEndsAt!.getTime());
       }
-      await handle.executeUpdate(confirmReceiptUpdate, {
-        args: [{ idempotencyKey: key(), permitType: 'noise', caseNumber: 'X/1' }],
-      });
-      await handle.executeUpdate(decideUpdate, {
-        args: [{ idempotencyKey: key(), permitType: 'noise', decision: 'rejected' }],
-      });
-      await handle.result();
-      return handle.fetchHistory();
+      const eventDecided = row.permits[1]!.decidedAt!.getTime();
+      expect(row.permits[0]!.decidedAt!.getTime()).toBeGreaterThan(eventDecided);
+      // Planned, forecast and actual dates side by side for each permit step (F10).
+      const processing = row.steps.find((s) => s.permitType === 'noise' && s.name === 'processing')!;
+      expect(processing.plannedEnd).not.toBeNull();
+      expect(processing.forecastSource).toMatch(/norm|history/);
+      expect(processing.actualStart).not.toBeNull();
+      expect(processing.actualEnd).not.toBeNull();
+      // Both final permits handed over to supervision.
+      const starts = await db.handle.db.supervisionStart.findMany({ where: { projectId: id } });
+      expect(starts.map((s) => [s.permitType, s.procedure]).sort()).toEqual([
+        ['noise', 'permit'],
+        ['public-event', 'permit'],
+      ]);
+      expect(published.filter((e) => e.projectId === id).map((e) => e.type)).toEqual(
+        expect.arrayContaining([
+          'submit',
+          'riskProfiled',
+          'startHearing',
+          'hearingClosed',
+          'decide',
+          'served',
+          'final',
+        ]),
+      );
+      recorded.push({ name: 'project-happy-path', history: await handle.fetchHistory() });
+      recorded.push({ name: 'section-with-hearing', history: await cases.section(id, 'noise').handle.fetchHistory() });
     });
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history)).resolves.toBeUndefined();
+  });
+
+  it('answers an information request while the other permit proceeds; every authority sees the answer', async () => {
+    await withWorker(async (taskQueue) => {
+      const { id } = await cases.create(taskQueue, [NOISE, EVENT], MEDIUM_RISK, settings);
+      await cases.toProcessing(id, [NOISE, EVENT], MEDIUM_RISK);
+      const noise = cases.section(id, 'noise');
+      const asked = await noise.send({ action: 'requestInfo', authorityCode: 'CITY-TRE', question: 'Speaker layout?' });
+      const requestId = asked.createdId!;
+      expect(asked.openInfoRequests).toEqual([requestId]);
+      await expect(noise.send(hearingCommand(60_000))).rejects.toHaveProperty(
+        'cause.message',
+        expect.stringMatching(/1 information request/),
+      );
+
+      await cases.decideWithoutHearing(id, 'public-event');
+      await cases.section(id, 'public-event').waitFor('final');
+      expect((await noise.state()).step).toBe('processing');
+
+      await noise.send({ action: 'answerInfo', requestId, answer: 'Two stacks facing the lake.' });
+      expect((await noise.send(hearingCommand(60_000))).step).toBe('hearing');
+      const request = await db.handle.db.infoRequest.findUniqueOrThrow({ where: { id: requestId } });
+      expect(request.answer).toBe('Two stacks facing the lake.');
+      const seenBy = await db.handle.db.notification.findMany({
+        where: { projectId: id, kind: 'infoAnswered' },
+        select: { recipient: true },
+      });
+      expect(seenBy.map((n) => n.recipient).sort()).toEqual(['CITY-TRE', 'POLICE-SISA']);
+      await cases.project(id).send({ action: 'cancel' });
+    });
+  });
+
+  it('stores a comment inside the notice period exactly once and rejects one a second after it closes', async () => {
+    await withWorker(async (taskQueue) => {
+      const { id } = await cases.create(taskQueue, [NOISE], MEDIUM_RISK, settings);
+      await cases.toProcessing(id, [NOISE], MEDIUM_RISK);
+      const noise = cases.section(id, 'noise');
+      const { notice } = await noise.send(hearingCommand(2500));
+      const comment = {
+        action: 'comment',
+        kind: 'objection',
+        authorName: 'Riikka Rantanen',
+        anonymous: true,
+        text: 'Too loud at night.',
+      } as const;
+      const commentKey = key();
+      const first = await noise.send(comment, commentKey);
+      const again = await noise.send(comment, commentKey);
+      expect(first.createdId).toBeDefined();
+      expect(again.createdId).toBeUndefined();
+      expect(await db.handle.db.comment.count({ where: { notice: { projectId: id } } })).toBe(1);
+
+      await new Promise((r) => setTimeout(r, Date.parse(notice!.closesAt) + 1000 - Date.now()));
+      const late = noise.send(comment);
+      await expect(late).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      await expect(late).rejects.toHaveProperty('cause.type', 'TransitionRejected');
+      expect(await db.handle.db.comment.count({ where: { notice: { projectId: id } } })).toBe(1);
+      expect((await noise.waitFor('replies')).allowed).toContain('reply');
+      await cases.project(id).send({ action: 'cancel' });
+    });
+  });
+
+  it('rejects decide before the hearing, naming the step and the allowed actions, and changes nothing', async () => {
+    await withWorker(async (taskQueue) => {
+      const { id } = await cases.create(taskQueue, [NOISE], MEDIUM_RISK, settings);
+      await cases.toProcessing(id, [NOISE], MEDIUM_RISK);
+      const noise = cases.section(id, 'noise');
+      const before = await db.handle.db.timelineEvent.count({ where: { projectId: id } });
+      const attempt = noise.send({ action: 'decide', decision: 'approved', text: 'x', signedBy: 'Kaisa' });
+      await expect(attempt).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      await expect(attempt).rejects.toHaveProperty('cause.message', expect.stringMatching(/step "processing"/));
+      const failure = await attempt.then(
+        () => null,
+        (err: WorkflowUpdateFailedError) => err.cause as unknown as { details: unknown[] },
+      );
+      expect(failure?.details[0]).toEqual({ step: 'processing', allowed: ['requestInfo', 'startHearing', 'cancel'] });
+      expect((await noise.state()).step).toBe('processing');
+      expect(await db.handle.db.timelineEvent.count({ where: { projectId: id } })).toBe(before);
+      const history = await noise.handle.fetchHistory();
+      expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
+      await cases.project(id).send({ action: 'cancel' });
+    });
+  });
+
+  it('cancels during a hearing: every section stops, every authority is notified, the customer gets a receipt', async () => {
+    await withWorker(async (taskQueue) => {
+      const { id, handle } = await cases.create(taskQueue, [NOISE, EVENT], MEDIUM_RISK, settings);
+      await cases.toProcessing(id, [NOISE, EVENT], MEDIUM_RISK);
+      await cases.section(id, 'noise').send(hearingCommand(60_000));
+      const cancelKey = key();
+      const view = await cases.project(id).send({ action: 'cancel', reason: 'Event moved to 2028' }, cancelKey);
+      expect(view.step).toBe('cancelled');
+      expect(view.receiptNumber).toMatch(/^PER-\d{4}-/);
+      expect(await cases.project(id).send({ action: 'cancel' }, cancelKey)).toEqual(view);
+      expect((await handle.result()).step).toBe('cancelled');
+
+      for (const permitType of ['noise', 'public-event']) {
+        const section = cases.section(id, permitType).handle;
+        await section.result().catch(() => undefined);
+        expect((await section.describe()).status.name).toBe('CANCELLED');
+      }
+      const row = await rows(id);
+      expect(row.permits.map((p) => p.step)).toEqual(['cancelled', 'cancelled']);
+      const notes = await db.handle.db.notification.findMany({
+        where: { projectId: id, kind: { in: ['projectCancelled', 'cancellationReceipt'] } },
+      });
+      expect(notes.map((n) => [n.kind, n.recipient]).sort()).toEqual(
+        [
+          ['cancellationReceipt', row.organisationId],
+          ['projectCancelled', 'CITY-TRE'],
+          ['projectCancelled', 'POLICE-SISA'],
+        ].sort(),
+      );
+      recorded.push({ name: 'project-cancelled-in-hearing', history: await handle.fetchHistory() });
+    });
+  });
+
+  it('takes a low-risk notification straight to supervision without hearing or decision', async () => {
+    await withWorker(async (taskQueue) => {
+      const { id, handle } = await cases.create(taskQueue, [EVENT], LOW_RISK, settings);
+      await cases.toProcessing(id, [EVENT], LOW_RISK);
+      expect((await handle.result()).step).toBe('completed');
+      const [permit] = (await rows(id)).permits;
+      expect([permit!.step, permit!.procedure, permit!.riskLevel, permit!.decision]).toEqual([
+        'notified',
+        'notification',
+        'low',
+        null,
+      ]);
+      const start = await db.handle.db.supervisionStart.findFirstOrThrow({ where: { projectId: id } });
+      expect(start.procedure).toBe('notification');
+      recorded.push({
+        name: 'section-notification',
+        history: await cases.section(id, 'public-event').handle.fetchHistory(),
+      });
+    });
+  });
+
+  it('continues a long hearing as new and keeps accepting comments with its state', async () => {
+    await withWorker(async (taskQueue) => {
+      const { id } = await cases.create(taskQueue, [NOISE], MEDIUM_RISK, { ...settings, historyLimit: 40 });
+      await cases.toProcessing(id, [NOISE], MEDIUM_RISK);
+      const noise = cases.section(id, 'noise');
+      const firstRun = (await noise.handle.describe()).runId;
+      await noise.send(hearingCommand(60_000));
+      for (let i = 0; i < 12; i++) {
+        await noise.send({
+          action: 'comment',
+          kind: 'opinion',
+          authorName: `Resident ${i}`,
+          anonymous: false,
+          text: 'Ok',
+        });
+      }
+      const latest = await noise.handle.describe();
+      expect(latest.runId).not.toBe(firstRun);
+      expect((await noise.state()).step).toBe('hearing');
+      expect(await db.handle.db.comment.count({ where: { notice: { projectId: id } } })).toBe(12);
+      await cases.project(id).send({ action: 'cancel' });
+    });
+  });
+
+  it('replays recorded histories through the current workflow code', async () => {
+    expect(recorded.length).toBeGreaterThanOrEqual(4);
+    if (process.env.RECORD_HISTORIES) {
+      fs.mkdirSync(HISTORIES, { recursive: true });
+      for (const { name, history } of recorded) {
+        fs.writeFileSync(path.join(HISTORIES, `${name}.json`), historyToJSON(history));
+      }
+    }
+    const committed = fs.existsSync(HISTORIES)
+      ? fs.readdirSync(HISTORIES).map((f) => ({
+          name: f,
+          history: JSON.parse(fs.readFileSync(path.join(HISTORIES, f), 'utf8')) as unknown,
+        }))
+      : [];
+    for (const { name, history } of [...recorded, ...committed]) {
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: bundle, replayName: name }, history),
+      ).resolves.toBeUndefined();
+    }
   });
 });

@@ -1,118 +1,181 @@
-import { ApplicationFailure, condition, proxyActivities, setHandler, allHandlersFinished } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   allowedActions,
   assertAllowed,
+  initialProjectState,
   nextStep,
-  type ProjectAction,
+  stepAfterSettlement,
   type ProjectState,
 } from '../../domain/permit-project';
 import type { Activities } from '../../activities';
+import { SeenKeys, Serial } from '../shared/commands';
+import { sectionWorkflowId, type PermitSectionInput } from '../permit-section/messages';
 import {
-  advanceUpdate,
-  cancelUpdate,
-  confirmReceiptUpdate,
-  decideUpdate,
+  permitSettledSignal,
+  projectCommandUpdate,
   stateQuery,
-  type CommandMeta,
   type PermitProjectInput,
+  type ProjectCommand,
   type ProjectView,
 } from './messages';
 
-const { recordTransition } = proxyActivities<Activities>({
+const { applyProjectCommand } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
 });
 
-/** One permit project (F09): registers its handlers, then waits until it is completed or cancelled. */
+/** The workflow type name the API starts; children are permitSectionWorkflow. */
 export async function permitProjectWorkflow(input: PermitProjectInput): Promise<ProjectView> {
-  const state: ProjectState = {
-    step: 'advice',
-    permits: input.permits.map((p) => ({ ...p, received: false })),
-  };
-  const seen = new Set<string>();
-  const view = (): ProjectView => ({ projectId: input.projectId, step: state.step, permits: state.permits });
+  const state: ProjectState = input.carried?.state ?? initialProjectState(input.permits);
+  const seen = new SeenKeys(input.carried?.seen);
+  let receiptNumber = input.carried?.receiptNumber ?? null;
+  const serial = new Serial();
+  const settings = input.settings ?? {};
 
-  /** Validators run before anything is written to history: a rejected update changes nothing. */
-  const validate = (action: ProjectAction, permitType?: string) => (cmd: CommandMeta) => {
-    if (seen.has(cmd.idempotencyKey)) return; // a repeat is accepted and changes nothing
+  const view = (): ProjectView => ({
+    projectId: input.projectId,
+    step: state.step,
+    permits: state.permits,
+    draft: state.draft,
+    submitted: state.submitted,
+    allowed: allowedActions(state),
+    receiptNumber,
+  });
+
+  const check = (cmd: ProjectCommand) => {
     try {
-      assertAllowed(state, action, permitType);
+      assertAllowed(state, cmd.action, {
+        permitType: 'permitType' in cmd ? cmd.permitType : undefined,
+        authorityCode: cmd.action === 'confirmKickoff' ? cmd.authorityCode : undefined,
+      });
     } catch (err) {
       throw ApplicationFailure.nonRetryable((err as Error).message, 'TransitionRejected', {
         step: state.step,
-        allowed: allowedActions(state.step),
+        allowed: allowedActions(state),
       });
     }
   };
 
-  const apply = async (
-    action: ProjectAction,
-    cmd: CommandMeta,
-    mutate: () => void,
-    payload: Record<string, unknown>,
-    permitType?: string,
-  ): Promise<ProjectView> => {
-    if (seen.has(cmd.idempotencyKey)) return view();
-    seen.add(cmd.idempotencyKey);
-    const from = state.step;
-    mutate();
-    state.step = nextStep(state, action);
-    await recordTransition({
+  const startSection = async (permitType: string, authorityCode: string) => {
+    const child: PermitSectionInput = {
       projectId: input.projectId,
-      idempotencyKey: cmd.idempotencyKey,
-      action,
-      from,
-      to: state.step,
       permitType,
-      actorId: cmd.actorId,
-      onBehalfOfId: cmd.onBehalfOfId,
-      payload,
-      permits: state.permits,
+      authorityCode,
+      parentWorkflowId: workflowInfo().workflowId,
+      settings,
+    };
+    // Abandon: a section outlives this run when the project continues as new; it reports back by signal.
+    await startChild('permitSectionWorkflow', {
+      workflowId: sectionWorkflowId(input.projectId, permitType),
+      args: [child],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
     });
-    return view();
   };
 
-  setHandler(advanceUpdate, (cmd) => apply(cmd.action, cmd, () => undefined, {}), {
-    validator: (cmd) => validate(cmd.action)(cmd),
+  const stopSections = async () => {
+    for (const permit of state.permits) {
+      if (permit.outcome) continue;
+      permit.outcome = 'cancelled';
+      if (!permit.received) continue;
+      try {
+        await getExternalWorkflowHandle(sectionWorkflowId(input.projectId, permit.permitType)).cancel();
+      } catch {
+        // Already closed: nothing left to stop.
+      }
+    }
+  };
+
+  const handle = (cmd: ProjectCommand): Promise<ProjectView> =>
+    serial.run(async () => {
+      if (seen.has(cmd.idempotencyKey)) return view();
+      if (cmd.action === 'cancel' && state.step === 'cancelled') return view();
+      check(cmd); // again: an earlier command may have changed the state while this one waited
+      seen.add(cmd.idempotencyKey);
+      const { idempotencyKey, actorId, onBehalfOfId, ...command } = cmd;
+      const from = state.step;
+      if (command.action === 'confirmReceipt') {
+        const permit = state.permits.find((p) => p.permitType === command.permitType);
+        if (permit) {
+          permit.received = true;
+          permit.caseNumber = command.caseNumber;
+        }
+      }
+      const to = nextStep(state, command.action);
+      const result = await applyProjectCommand({
+        projectId: input.projectId,
+        key: `${workflowInfo().workflowId}:${idempotencyKey}`, // client keys are unique per case only
+        command,
+        from,
+        to,
+        actorId,
+        onBehalfOfId,
+        permits: state.permits,
+      });
+      if (result.permits) state.permits = result.permits.map((p) => ({ ...p, received: false }));
+      if (result.draft) state.draft = result.draft;
+      if (result.confirmations) state.kickoff.confirmations = result.confirmations;
+      if (result.scheduledAt !== undefined) state.kickoff.scheduledAt = result.scheduledAt;
+      if (command.action === 'submit') state.submitted = true;
+      if (result.receiptNumber) receiptNumber = result.receiptNumber;
+      state.step = to;
+      if (command.action === 'confirmReceipt') {
+        const permit = state.permits.find((p) => p.permitType === command.permitType);
+        if (permit) await startSection(permit.permitType, permit.authorityCode);
+      }
+      if (command.action === 'cancel') await stopSections();
+      return view();
+    });
+
+  setHandler(projectCommandUpdate, handle, {
+    validator: (cmd) => {
+      if (seen.has(cmd.idempotencyKey)) return; // a repeat is accepted and changes nothing
+      if (cmd.action === 'cancel' && state.step === 'cancelled') return; // re-cancelling is harmless
+      check(cmd);
+    },
   });
-  setHandler(
-    confirmReceiptUpdate,
-    (cmd) =>
-      apply(
-        'confirmReceipt',
-        cmd,
-        () => {
-          const permit = state.permits.find((p) => p.permitType === cmd.permitType);
-          if (permit) permit.received = true;
-        },
-        { caseNumber: cmd.caseNumber },
-        cmd.permitType,
-      ),
-    { validator: (cmd) => validate('confirmReceipt', cmd.permitType)(cmd) },
-  );
-  setHandler(
-    decideUpdate,
-    (cmd) =>
-      apply(
-        'decide',
-        cmd,
-        () => {
-          const permit = state.permits.find((p) => p.permitType === cmd.permitType);
-          if (permit) permit.decision = cmd.decision;
-        },
-        { decision: cmd.decision },
-        cmd.permitType,
-      ),
-    { validator: (cmd) => validate('decide', cmd.permitType)(cmd) },
-  );
-  setHandler(
-    cancelUpdate,
-    (cmd) => (state.step === 'cancelled' ? Promise.resolve(view()) : apply('cancel', cmd, () => undefined, {})),
-    { validator: (cmd) => validate('cancel')(cmd) },
+
+  // Returning the promise lets allHandlersFinished wait for it before continue-as-new.
+  setHandler(permitSettledSignal, (settled) =>
+    serial.run(async () => {
+      const permit = state.permits.find((p) => p.permitType === settled.permitType);
+      if (!permit || permit.outcome === settled.outcome || state.step === 'cancelled') return;
+      permit.outcome = settled.outcome;
+      if (settled.decision) permit.decision = settled.decision;
+      const to = stepAfterSettlement(state);
+      await applyProjectCommand({
+        projectId: input.projectId,
+        key: `${workflowInfo().workflowId}:settled:${settled.permitType}`,
+        command: { action: 'permitSettled', ...settled },
+        from: state.step,
+        to,
+        permits: state.permits,
+      });
+      state.step = to;
+    }),
   );
   setHandler(stateQuery, view);
 
-  await condition(() => state.step === 'completed' || state.step === 'cancelled');
+  const ended = () => state.step === 'completed' || state.step === 'cancelled';
+  const tooLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.historyLimit ?? 10_000);
+  await condition(() => ended() || tooLong());
   await condition(allHandlersFinished);
+  if (!ended()) {
+    return continueAsNew<typeof permitProjectWorkflow>({
+      ...input,
+      carried: { state, seen: seen.toJSON(), receiptNumber },
+    });
+  }
   return view();
 }

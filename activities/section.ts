@@ -1,0 +1,459 @@
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Prisma } from '../prisma/generated/client';
+import type { Tx } from '../platform/db';
+import type { Decision } from '../domain/permit-project';
+import type { SectionStep } from '../domain/permit-section';
+import { permitType as permitTypeDef, PERMIT_STEPS, type PermitStepName } from '../domain/catalogue';
+import { profileApplication, type RiskProfile } from '../domain/risk-profile';
+import { forecastPermit, type ForecastOverride } from '../domain/forecast';
+import type { AdviceAnswers } from '../domain/advice';
+import type { ProjectDraft } from '../domain/draft';
+import type { SectionCommandBody } from '../workflows/permit-section/messages';
+import type { ActivityDeps, TimelineEventMessage } from './types';
+import { appendEvent, earlierResult, moveStep, notify, publishAll } from './timeline';
+
+/** What a section records: an accepted command, or something its own timers or rules did. */
+export type SectionEvent =
+  | (SectionCommandBody & { createdId?: string })
+  | { action: 'notified' }
+  | { action: 'hearingClosed' }
+  | { action: 'served'; appealPeriodMs: number }
+  | { action: 'final' };
+
+export interface SectionEventRecord {
+  projectId: string;
+  permitType: string;
+  key: string;
+  event: SectionEvent;
+  from: SectionStep;
+  to: SectionStep;
+  actorId?: string;
+  onBehalfOfId?: string;
+}
+
+export interface SectionEventResult {
+  appealEndsAt?: string;
+}
+
+export interface PreparedPermit {
+  hearing: boolean;
+  appealDays: number;
+  notification: boolean;
+  risk: Pick<RiskProfile, 'level' | 'score' | 'priority'>;
+}
+
+/** Input of the hand-over to supervision; the supervision issue turns this into its workflow's start. */
+export interface SupervisionCycleInput {
+  projectId: string;
+  permitType: string;
+  authorityCode: string;
+  procedure: 'permit' | 'notification';
+  decision: Decision | null;
+  idempotencyKey: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function definition(type: string) {
+  const def = permitTypeDef(type);
+  if (!def) throw ApplicationFailure.nonRetryable(`Unknown permit type "${type}"`, 'NotFound');
+  return def;
+}
+
+/** Completed step durations of earlier permits of the same type, in days (F06 history). */
+async function history(tx: Tx, permitType: string): Promise<Partial<Record<PermitStepName, number[]>>> {
+  const rows = await tx.step.findMany({
+    where: { permitType, actualStart: { not: null }, actualEnd: { not: null } },
+    select: { name: true, actualStart: true, actualEnd: true },
+    orderBy: { actualEnd: 'desc' },
+    take: 5000,
+  });
+  const out: Partial<Record<PermitStepName, number[]>> = {};
+  for (const row of rows) {
+    if (!(PERMIT_STEPS as readonly string[]).includes(row.name) || !row.actualStart || !row.actualEnd) continue;
+    const days = (row.actualEnd.getTime() - row.actualStart.getTime()) / DAY_MS;
+    (out[row.name as PermitStepName] ??= []).push(days);
+  }
+  return out;
+}
+
+/**
+ * Forecast end dates of the current step and every later one (F06/F10). With `baseline`
+ * the plan is also written as the planned dates, which later forecasts are compared with.
+ */
+export async function replan(
+  tx: Tx,
+  args: { projectId: string; permitType: string; current: string; currentStart: Date; baseline: boolean },
+) {
+  const def = definition(args.permitType);
+  const permit = await tx.permit.findUniqueOrThrow({
+    where: { projectId_permitType: { projectId: args.projectId, permitType: args.permitType } },
+    include: { forecastOverrides: true },
+  });
+  const overrides: ForecastOverride[] = permit.forecastOverrides.map((o) => ({
+    step: o.step as PermitStepName,
+    days: o.days,
+    reason: o.reason,
+  }));
+  const forecast = forecastPermit(def, await history(tx, args.permitType), overrides, { hearing: def.hearing });
+  const at = forecast.steps.findIndex((s) => s.step === args.current);
+  if (at < 0) return forecast;
+  let median = args.currentStart.getTime();
+  let p80 = median;
+  for (const step of forecast.steps.slice(at)) {
+    const start = median;
+    median += step.medianDays * DAY_MS;
+    p80 += step.p80Days * DAY_MS;
+    const data = {
+      forecastEnd: new Date(median),
+      forecastEndP80: new Date(p80),
+      forecastSource: step.source,
+      ...(args.baseline ? { plannedStart: new Date(start), plannedEnd: new Date(median) } : {}),
+    };
+    await tx.step.upsert({
+      where: {
+        projectId_permitType_name: { projectId: args.projectId, permitType: args.permitType, name: step.step },
+      },
+      create: { projectId: args.projectId, permitType: args.permitType, name: step.step, ...data },
+      update: data,
+    });
+  }
+  return forecast;
+}
+
+function documentHash(fields: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+export function createSectionActivities({ db, logger, events, clock = () => new Date() }: ActivityDeps) {
+  const where = (r: { projectId: string; permitType: string }) => ({
+    projectId_permitType: { projectId: r.projectId, permitType: r.permitType },
+  });
+
+  async function projectContext(tx: Tx, projectId: string) {
+    const project = await tx.permitProject.findUnique({
+      where: { id: projectId },
+      include: { permits: { include: { authority: true } } },
+    });
+    if (!project) throw ApplicationFailure.nonRetryable(`Project ${projectId} not found`, 'NotFound');
+    return { project, authorityCodes: [...new Set(project.permits.map((p) => p.authority.code))] };
+  }
+
+  async function effects(tx: Tx, r: SectionEventRecord, now: Date): Promise<SectionEventResult> {
+    const { project, authorityCodes } = await projectContext(tx, r.projectId);
+    const e = r.event;
+    const toOrganisation = (kind: string, payload: object, suffix = '') =>
+      notify(tx, {
+        projectId: r.projectId,
+        recipientKind: 'organisation',
+        recipient: project.organisationId,
+        kind,
+        payload: { permitType: r.permitType, ...payload },
+        key: `${r.key}:org${suffix}`,
+        at: now,
+      });
+    const toAuthorities = async (kind: string, payload: object) => {
+      for (const code of authorityCodes) {
+        await notify(tx, {
+          projectId: r.projectId,
+          recipientKind: 'authority',
+          recipient: code,
+          kind,
+          payload: { permitType: r.permitType, ...payload },
+          key: `${r.key}:${code}`,
+          at: now,
+        });
+      }
+    };
+    const notice = () =>
+      tx.notice.findUniqueOrThrow({
+        where: { projectId_permitType: { projectId: r.projectId, permitType: r.permitType } },
+      });
+    switch (e.action) {
+      case 'requestInfo':
+        await tx.infoRequest.create({
+          data: {
+            id: e.createdId,
+            projectId: r.projectId,
+            permitType: r.permitType,
+            authorityCode: e.authorityCode,
+            question: e.question,
+            dueAt: e.dueAt ? new Date(e.dueAt) : null,
+            askedAt: now,
+            idempotencyKey: r.key,
+          },
+        });
+        await toOrganisation('infoRequested', { question: e.question });
+        return {};
+      case 'answerInfo':
+        await tx.infoRequest.update({ where: { id: e.requestId }, data: { answer: e.answer, answeredAt: now } });
+        // F14: the answer is part of the case, visible to every authority of the project.
+        await toAuthorities('infoAnswered', { requestId: e.requestId });
+        return {};
+      case 'startHearing':
+        await tx.notice.create({
+          data: {
+            projectId: r.projectId,
+            permitType: r.permitType,
+            titleFi: e.titleFi,
+            titleEn: e.titleEn,
+            textFi: e.textFi,
+            textEn: e.textEn,
+            area: e.area as Prisma.InputJsonValue,
+            opensAt: now,
+            closesAt: new Date(e.closesAt),
+          },
+        });
+        await notify(tx, {
+          projectId: r.projectId,
+          recipientKind: 'impactArea',
+          recipient: `${r.projectId}:${r.permitType}`,
+          kind: 'noticePublished',
+          payload: { permitType: r.permitType, closesAt: e.closesAt, area: e.area },
+          key: `${r.key}:area`,
+          at: now,
+        });
+        return {};
+      case 'comment':
+        await tx.comment.create({
+          data: {
+            id: e.createdId,
+            noticeId: (await notice()).id,
+            kind: e.kind,
+            authorName: e.authorName,
+            anonymous: e.anonymous,
+            text: e.text,
+            createdAt: now,
+            idempotencyKey: r.key,
+          },
+        });
+        await toOrganisation('commentReceived', { kind: e.kind });
+        return {};
+      case 'reply':
+        await tx.comment.create({
+          data: {
+            noticeId: (await notice()).id,
+            kind: 'reply',
+            authorName: project.title,
+            anonymous: false,
+            text: e.text,
+            replyToId: e.replyToId ?? null,
+            createdAt: now,
+            idempotencyKey: r.key,
+          },
+        });
+        return {};
+      case 'hearingClosed':
+        await tx.notice.update({ where: { id: (await notice()).id }, data: { closedAt: now } });
+        await toOrganisation('hearingClosed', {});
+        return {};
+      case 'proposeDraft':
+        await tx.permit.update({ where: where(r), data: { draftDecision: e.text, draftReview: undefined } });
+        await toOrganisation('draftDecisionProposed', {});
+        return {};
+      case 'reviewDraft':
+        await tx.permit.update({
+          where: where(r),
+          data: { draftReview: { accepted: e.accepted, comment: e.comment ?? '', at: now.toISOString() } },
+        });
+        return {};
+      case 'decide': {
+        const signed = {
+          projectId: r.projectId,
+          permitType: r.permitType,
+          decision: e.decision,
+          conditions: e.conditions ?? '',
+          text: e.text,
+          signedBy: e.signedBy,
+          signedAt: now.toISOString(),
+        };
+        await tx.permit.update({
+          where: where(r),
+          data: {
+            decision: e.decision,
+            conditions: e.conditions ?? null,
+            signedBy: e.signedBy,
+            signedAt: now,
+            decidedAt: now,
+            documentHash: documentHash(signed),
+          },
+        });
+        return {};
+      }
+      case 'served': {
+        const appealEndsAt = new Date(now.getTime() + e.appealPeriodMs);
+        await tx.permit.update({ where: where(r), data: { servedAt: now, appealEndsAt } });
+        // F19: served to the customer; F17: available to every authority; published to the impact area if heard.
+        await toOrganisation('decisionServed', { appealEndsAt: appealEndsAt.toISOString() });
+        await toAuthorities('decisionAvailable', {});
+        if (await tx.notice.count({ where: { projectId: r.projectId, permitType: r.permitType } })) {
+          await notify(tx, {
+            projectId: r.projectId,
+            recipientKind: 'impactArea',
+            recipient: `${r.projectId}:${r.permitType}`,
+            kind: 'decisionPublished',
+            payload: { permitType: r.permitType, appealEndsAt: appealEndsAt.toISOString() },
+            key: `${r.key}:area`,
+            at: now,
+          });
+        }
+        return { appealEndsAt: appealEndsAt.toISOString() };
+      }
+      case 'final':
+        await tx.permit.update({ where: where(r), data: { finalAt: now, status: 'final' } });
+        await toOrganisation('decisionFinal', {});
+        return {};
+      case 'notified':
+        await tx.permit.update({ where: where(r), data: { procedure: 'notification', finalAt: now, status: 'final' } });
+        await toOrganisation('notificationAccepted', {});
+        return {};
+      case 'cancel':
+        await tx.permit.update({ where: where(r), data: { status: 'cancelled' } });
+        return {};
+      case 'closeReplies':
+        return {};
+    }
+  }
+
+  const publish = (message: TimelineEventMessage | null) => {
+    if (message) publishAll(events, [message], (err) => logger.warn({ err }, 'live publish failed'));
+  };
+
+  return {
+    /** F16 risk profile and the F06 baseline plan, once per section (idempotent by key). */
+    async preparePermit(args: { projectId: string; permitType: string; key: string }): Promise<PreparedPermit> {
+      const now = clock();
+      const def = definition(args.permitType);
+      const written = await db.$transaction(async (tx) => {
+        const earlier = await earlierResult<PreparedPermit>(tx, args.key);
+        if (earlier) return { result: earlier, message: null };
+        const { project } = await projectContext(tx, args.projectId);
+        const answers = (project.adviceAnswers ?? { kind: 'event' }) as AdviceAnswers;
+        const draft = (project.draft ?? undefined) as ProjectDraft | undefined;
+        const risk = profileApplication(args.permitType, answers, draft);
+        await tx.permit.update({
+          where: where(args),
+          data: {
+            riskLevel: risk.level,
+            riskScore: risk.score,
+            priority: risk.priority,
+            risk: risk as unknown as Prisma.InputJsonValue,
+            procedure: risk.notification ? 'notification' : 'permit',
+          },
+        });
+        await moveStep(tx, args.projectId, args.permitType, 'submission', 'processing', now);
+        const forecast = risk.notification
+          ? null
+          : await replan(tx, {
+              projectId: args.projectId,
+              permitType: args.permitType,
+              current: 'processing',
+              currentStart: now,
+              baseline: true,
+            });
+        const result: PreparedPermit = {
+          hearing: def.hearing,
+          appealDays: def.appealDays,
+          notification: risk.notification,
+          risk: { level: risk.level, score: risk.score, priority: risk.priority },
+        };
+        const message = await appendEvent(tx, {
+          projectId: args.projectId,
+          permitType: args.permitType,
+          type: 'riskProfiled',
+          key: args.key,
+          payload: {
+            risk,
+            forecast: forecast && { medianDays: forecast.totalMedianDays, p80Days: forecast.totalP80Days },
+            result,
+          },
+          at: now,
+        });
+        return { result, message };
+      });
+      publish(written.message);
+      return written.result;
+    },
+
+    /** Writes one section event (command, timer or rule) with its side rows and timeline entry. */
+    async recordSectionEvent(r: SectionEventRecord): Promise<SectionEventResult> {
+      const now = clock();
+      const written = await db.$transaction(async (tx) => {
+        const earlier = await earlierResult<SectionEventResult>(tx, r.key);
+        if (earlier) return { result: earlier, message: null };
+        const result = await effects(tx, r, now);
+        await tx.permit.update({ where: where(r), data: { step: r.to } });
+        if (r.from !== r.to) {
+          await moveStep(tx, r.projectId, r.permitType, r.from, r.to, now);
+          if ((PERMIT_STEPS as readonly string[]).includes(r.to)) {
+            await replan(tx, {
+              projectId: r.projectId,
+              permitType: r.permitType,
+              current: r.to,
+              currentStart: now,
+              baseline: false,
+            });
+          }
+        }
+        await tx.permitProject.update({ where: { id: r.projectId }, data: { version: { increment: 1 } } });
+        const { action, ...details } = r.event;
+        const message = await appendEvent(tx, {
+          projectId: r.projectId,
+          permitType: r.permitType,
+          type: action,
+          key: r.key,
+          payload: { ...details, from: r.from, to: r.to, result },
+          actorId: r.actorId,
+          onBehalfOfId: r.onBehalfOfId,
+          at: now,
+        });
+        return { result, message };
+      });
+      publish(written.message);
+      return written.result;
+    },
+
+    /**
+     * Hands a final permit (or an accepted notification) over to supervision of the site.
+     * Until the supervision workflow exists this records the start request it will consume.
+     */
+    async startSupervisionCycle(input: SupervisionCycleInput): Promise<{ supervisionStartId: string }> {
+      const now = clock();
+      const written = await db.$transaction(async (tx) => {
+        const earlier = await tx.supervisionStart.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+        if (earlier) return { result: { supervisionStartId: earlier.id }, message: null };
+        const row = await tx.supervisionStart.create({
+          data: {
+            projectId: input.projectId,
+            permitType: input.permitType,
+            procedure: input.procedure,
+            decision: input.decision,
+            requestedAt: now,
+            idempotencyKey: input.idempotencyKey,
+          },
+        });
+        await notify(tx, {
+          projectId: input.projectId,
+          recipientKind: 'authority',
+          recipient: input.authorityCode,
+          kind: 'supervisionStarted',
+          payload: { permitType: input.permitType, procedure: input.procedure },
+          key: input.idempotencyKey,
+          at: now,
+        });
+        const message = await appendEvent(tx, {
+          projectId: input.projectId,
+          permitType: input.permitType,
+          type: 'supervisionStarted',
+          key: input.idempotencyKey,
+          payload: { procedure: input.procedure, decision: input.decision, result: { supervisionStartId: row.id } },
+          at: now,
+        });
+        return { result: { supervisionStartId: row.id }, message };
+      });
+      publish(written.message);
+      return written.result;
+    },
+  };
+}

@@ -1,0 +1,424 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { Db } from '../platform/db';
+import { permitType as permitTypeDef } from '../domain/catalogue';
+import { replan } from '../activities/section';
+import {
+  projectCommandUpdate,
+  projectWorkflowId,
+  stateQuery,
+  type PermitProjectInput,
+  type ProjectCommand,
+} from '../workflows/permit-project/messages';
+import {
+  sectionCommandUpdate,
+  sectionStateQuery,
+  sectionWorkflowId,
+  type SectionCommand,
+} from '../workflows/permit-section/messages';
+import { AppError } from './errors';
+import {
+  ZAuthorityView,
+  ZCreateProjectRequest,
+  ZForecastOverride,
+  ZIdempotencyKey,
+  ZIdParam,
+  ZPermitParam,
+  ZProjectCommand,
+  sectionCommandSchema,
+} from './schemas';
+import { asyncRoute, type AppDeps } from './shared';
+
+export { projectWorkflowId };
+
+function idempotencyKey(req: Request): string {
+  const parsed = ZIdempotencyKey.safeParse(req.get('Idempotency-Key'));
+  if (!parsed.success) {
+    throw new AppError('VALIDATION', 'Idempotency-Key header is required (8–200 characters)', {
+      field: 'Idempotency-Key',
+    });
+  }
+  return parsed.data;
+}
+
+async function projectOr404(db: Db, id: string) {
+  const project = await db.permitProject.findUnique({ where: { id }, include: { permits: true } });
+  if (!project) throw new AppError('NOT_FOUND', 'Project not found');
+  return project;
+}
+
+/**
+ * A command to a case whose workflow has ended (completed, cancelled) gets the same 409 as
+ * one that does not fit the step, naming the step the read model shows.
+ */
+async function runUpdate<T>(step: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new AppError('CONFLICT', `The case has ended (step "${step}"); allowed: none`, { step, allowed: [] });
+    }
+    throw err;
+  }
+}
+
+export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router {
+  const router = Router();
+  const ZSectionCommand = sectionCommandSchema(config.NOTICE_MIN_DAYS ?? 14);
+
+  /** GET /api/projects — 200 with the projects, most recently changed first (read model). */
+  router.get(
+    '/',
+    asyncRoute(async (_req, res) => {
+      const projects = await db.permitProject.findMany({
+        orderBy: { updatedAt: 'desc' },
+        take: 200,
+        include: { organisation: { select: { name: true } } },
+      });
+      res.json(
+        projects.map((p) => ({
+          id: p.id,
+          title: p.title,
+          organisation: p.organisation.name,
+          step: p.step,
+          status: p.status,
+          updatedAt: p.updatedAt.toISOString(),
+        })),
+      );
+    }),
+  );
+
+  /**
+   * POST /api/projects — 201 with the project; 400 on invalid input (nothing written,
+   * no workflow started); 404 when the organisation or an authority does not exist;
+   * 503 when the case engine is down (nothing saved).
+   */
+  router.post(
+    '/',
+    asyncRoute(async (req, res) => {
+      const body = ZCreateProjectRequest.parse(req.body);
+      const org = await db.organisation.findUnique({ where: { id: body.organisationId } });
+      if (!org) throw new AppError('NOT_FOUND', 'Organisation not found', { field: 'organisationId' });
+      const permits = body.permits.map((p) => ({
+        permitType: p.permitType,
+        authorityCode: p.authorityCode ?? (permitTypeDef(p.permitType)?.authorityCode as string),
+      }));
+      const authorities = await db.authority.findMany({ where: { code: { in: permits.map((p) => p.authorityCode) } } });
+      const byCode = new Map(authorities.map((a) => [a.code, a.id]));
+      const unknown = permits.findIndex((p) => !byCode.has(p.authorityCode));
+      if (unknown >= 0) {
+        throw new AppError('NOT_FOUND', 'Authority not found', { field: `permits.${unknown}.authorityCode` });
+      }
+      const id = randomUUID();
+      const workflowId = projectWorkflowId(id);
+      const project = await db.permitProject.create({
+        data: {
+          id,
+          workflowId,
+          organisationId: org.id,
+          title: body.title,
+          description: body.description,
+          municipality: body.municipality,
+          step: 'advice',
+          status: 'active',
+          permits: {
+            create: permits.map((p) => ({
+              permitType: p.permitType,
+              authorityId: byCode.get(p.authorityCode) as string,
+              step: 'draft',
+              status: 'active',
+            })),
+          },
+          steps: { create: { name: 'advice', actualStart: new Date() } },
+        },
+      });
+      const input: PermitProjectInput = {
+        projectId: id,
+        permits,
+        settings: config.APPEAL_PERIOD_SECONDS ? { appealPeriodSeconds: config.APPEAL_PERIOD_SECONDS } : {},
+      };
+      try {
+        await temporal.workflow.start('permitProjectWorkflow', {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          args: [input],
+        });
+      } catch (err) {
+        await db.permitProject.delete({ where: { id } });
+        logger.error({ err }, 'could not start project workflow');
+        throw new AppError('UNAVAILABLE', 'The case engine is unavailable; nothing was saved. Try again shortly.');
+      }
+      res.status(201).location(`/api/projects/${id}`).json({ id, workflowId, step: project.step });
+    }),
+  );
+
+  /** GET /api/projects/:id — 200 with the read model: permits, steps, kickoff meeting, requests, notices; 404. */
+  router.get(
+    '/:id',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const project = await db.permitProject.findUnique({
+        where: { id },
+        include: {
+          permits: { include: { authority: true, forecastOverrides: true }, orderBy: { permitType: 'asc' } },
+          steps: true,
+          organisation: true,
+          meeting: true,
+          infoRequests: { orderBy: { askedAt: 'asc' } },
+          notices: true,
+        },
+      });
+      if (!project) throw new AppError('NOT_FOUND', 'Project not found');
+      res.json(project);
+    }),
+  );
+
+  /** GET /api/projects/:id/live — 200 with the workflow's own live state (a query); 404. */
+  router.get(
+    '/:id/live',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      await projectOr404(db, id);
+      res.json(await temporal.workflow.getHandle(projectWorkflowId(id)).query(stateQuery));
+    }),
+  );
+
+  /** GET /api/projects/:id/timeline — 200 with the timeline events in order; 404. */
+  router.get(
+    '/:id/timeline',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      await projectOr404(db, id);
+      const events = await db.timelineEvent.findMany({ where: { projectId: id }, orderBy: { id: 'asc' } });
+      res.json(
+        events.map((e) => {
+          const { result: _internal, ...payload } = e.payload as Record<string, unknown>;
+          return {
+            id: e.id.toString(),
+            type: e.type,
+            permitType: e.permitType,
+            occurredAt: e.occurredAt.toISOString(),
+            payload,
+          };
+        }),
+      );
+    }),
+  );
+
+  /**
+   * GET /api/projects/:id/schedule — 200 with every step's planned, forecast (median and
+   * 80th percentile) and actual dates, project level first, then each permit (F10, F06); 404.
+   */
+  router.get(
+    '/:id/schedule',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      await projectOr404(db, id);
+      const steps = await db.step.findMany({ where: { projectId: id } });
+      const iso = (d: Date | null) => d?.toISOString() ?? null;
+      const order = (permitType: string, name: string) => {
+        const list = permitType
+          ? ['processing', 'hearing', 'replies', 'draftReview', 'decision', 'service', 'appeal', 'final', 'notified']
+          : ['advice', 'draft', 'kickoff', 'submission', 'processing', 'completed', 'cancelled'];
+        return list.indexOf(name);
+      };
+      steps.sort(
+        (a, b) => a.permitType.localeCompare(b.permitType) || order(a.permitType, a.name) - order(b.permitType, b.name),
+      );
+      res.json(
+        steps.map((s) => ({
+          permitType: s.permitType || null,
+          step: s.name,
+          planned: { start: iso(s.plannedStart), end: iso(s.plannedEnd) },
+          forecast: { end: iso(s.forecastEnd), endP80: iso(s.forecastEndP80), source: s.forecastSource },
+          actual: { start: iso(s.actualStart), end: iso(s.actualEnd) },
+        })),
+      );
+    }),
+  );
+
+  /** GET /api/projects/:id/messages — 200 with the message history (kickoff minutes, notes); 404. */
+  router.get(
+    '/:id/messages',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      await projectOr404(db, id);
+      res.json(await db.message.findMany({ where: { projectId: id }, orderBy: { createdAt: 'asc' } }));
+    }),
+  );
+
+  /** GET /api/projects/:id/notifications — 200 with what was sent to whom about this project; 404. */
+  router.get(
+    '/:id/notifications',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      await projectOr404(db, id);
+      res.json(await db.notification.findMany({ where: { projectId: id }, orderBy: { createdAt: 'asc' } }));
+    }),
+  );
+
+  /**
+   * GET /api/projects/:id/changes?authorityCode=X — 200 with the draft changes since that
+   * authority last marked the project viewed (F25); 400 without authorityCode; 404.
+   */
+  router.get(
+    '/:id/changes',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const { authorityCode } = ZAuthorityView.parse(req.query);
+      await projectOr404(db, id);
+      const mark = await db.projectViewMark.findUnique({
+        where: { projectId_authorityCode: { projectId: id, authorityCode } },
+      });
+      const changes = await db.timelineEvent.findMany({
+        where: { projectId: id, type: 'saveDraft', ...(mark ? { occurredAt: { gt: mark.viewedAt } } : {}) },
+        orderBy: { id: 'asc' },
+      });
+      res.json({
+        lastViewedAt: mark?.viewedAt.toISOString() ?? null,
+        changes: changes
+          .map((c) => ({
+            at: c.occurredAt.toISOString(),
+            paths: (c.payload as { result?: { changed?: string[] } }).result?.changed ?? [],
+          }))
+          .filter((c) => c.paths.length > 0),
+      });
+    }),
+  );
+
+  /** POST /api/projects/:id/views — 204; records that an authority has viewed the project now (F25); 400; 404. */
+  router.post(
+    '/:id/views',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const { authorityCode } = ZAuthorityView.parse(req.body);
+      await projectOr404(db, id);
+      const viewedAt = new Date();
+      await db.projectViewMark.upsert({
+        where: { projectId_authorityCode: { projectId: id, authorityCode } },
+        create: { projectId: id, authorityCode, viewedAt },
+        update: { viewedAt },
+      });
+      res.status(204).end();
+    }),
+  );
+
+  /**
+   * POST /api/projects/:id/commands — 200 with the new state once the workflow accepted
+   * the command; 400 invalid input or missing Idempotency-Key; 404; 409 when the command
+   * does not fit the current step (the body names the step and the allowed actions).
+   */
+  router.post(
+    '/:id/commands',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const key = idempotencyKey(req);
+      const command = ZProjectCommand.parse(req.body);
+      const project = await projectOr404(db, id);
+      if (command.action === 'cancel' && project.status === 'cancelled') {
+        // F11: re-cancelling is harmless and returns the same receipt.
+        res.json({ projectId: id, step: 'cancelled', receiptNumber: project.receiptNumber, allowed: [] });
+        return;
+      }
+      const handle = temporal.workflow.getHandle(projectWorkflowId(id));
+      const args: [ProjectCommand] = [{ idempotencyKey: key, ...command } as ProjectCommand];
+      res.json(
+        await runUpdate(project.step, () =>
+          handle.executeUpdate(projectCommandUpdate, { args, updateId: `${id}:${key}` }),
+        ),
+      );
+    }),
+  );
+
+  const sectionHandle = async (id: string, permitType: string) => {
+    const project = await projectOr404(db, id);
+    const permit = project.permits.find((p) => p.permitType === permitType);
+    if (!permit) throw new AppError('NOT_FOUND', 'Permit section not found', { field: 'permitType' });
+    if (!permit.receivedAt) {
+      throw new AppError('CONFLICT', `The application for "${permitType}" has not been received yet`, {
+        step: permit.step,
+        allowed: [],
+      });
+    }
+    return { permit, handle: temporal.workflow.getHandle(sectionWorkflowId(id, permitType)) as WorkflowHandle };
+  };
+
+  /** GET /api/projects/:id/permits/:permitType/live — 200 with the section's live state; 404; 409 before receipt. */
+  router.get(
+    '/:id/permits/:permitType/live',
+    asyncRoute(async (req, res) => {
+      const { id, permitType } = ZPermitParam.parse(req.params);
+      const { handle } = await sectionHandle(id, permitType);
+      res.json(await handle.query(sectionStateQuery));
+    }),
+  );
+
+  /**
+   * POST /api/projects/:id/permits/:permitType/commands — 200 with the section's new state;
+   * 400 invalid input; 404; 409 when the command does not fit the section's step.
+   */
+  router.post(
+    '/:id/permits/:permitType/commands',
+    asyncRoute(async (req, res) => {
+      const { id, permitType } = ZPermitParam.parse(req.params);
+      const key = idempotencyKey(req);
+      const command = ZSectionCommand.parse(req.body);
+      const { permit, handle } = await sectionHandle(id, permitType);
+      const args: [SectionCommand] = [{ idempotencyKey: key, ...command } as SectionCommand];
+      res.json(
+        await runUpdate(permit.step, () =>
+          handle.executeUpdate(sectionCommandUpdate, { args, updateId: `${id}:${permitType}:${key}` }),
+        ),
+      );
+    }),
+  );
+
+  /**
+   * PUT /api/projects/:id/permits/:permitType/forecast-override — 200 with the new schedule
+   * of that permit; an authority overrides one step's forecast with a reason (F06); 400; 404.
+   */
+  router.put(
+    '/:id/permits/:permitType/forecast-override',
+    asyncRoute(async (req, res) => {
+      const { id, permitType } = ZPermitParam.parse(req.params);
+      const body = ZForecastOverride.parse(req.body);
+      const project = await projectOr404(db, id);
+      const permit = project.permits.find((p) => p.permitType === permitType);
+      if (!permit) throw new AppError('NOT_FOUND', 'Permit section not found', { field: 'permitType' });
+      await db.$transaction(async (tx) => {
+        await tx.forecastOverride.upsert({
+          where: { permitId_step: { permitId: permit.id, step: body.step } },
+          create: { permitId: permit.id, step: body.step, days: body.days, reason: body.reason },
+          update: { days: body.days, reason: body.reason },
+        });
+        const current = await tx.step.findUnique({
+          where: { projectId_permitType_name: { projectId: id, permitType, name: permit.step } },
+        });
+        if (current?.actualStart) {
+          await replan(tx, {
+            projectId: id,
+            permitType,
+            current: permit.step,
+            currentStart: current.actualStart,
+            baseline: false,
+          });
+        }
+        await tx.timelineEvent.create({
+          data: {
+            projectId: id,
+            permitType,
+            type: 'forecastOverridden',
+            payload: body,
+            idempotencyKey: `override:${randomUUID()}`,
+            occurredAt: new Date(),
+          },
+        });
+      });
+      const steps = await db.step.findMany({ where: { projectId: id, permitType } });
+      res.json(steps);
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,116 @@
+import { Router } from 'express';
+import type { Prisma } from '../prisma/generated/client';
+import { PERMIT_TYPES } from '../domain/catalogue';
+import { ADVICE_QUESTIONS, explorePermitNeeds, ZAdviceAnswers } from '../domain/advice';
+import { sectionCommandUpdate, sectionWorkflowId, type SectionCommand } from '../workflows/permit-section/messages';
+import { AppError } from './errors';
+import { ZCommentRequest, ZIdempotencyKey, ZIdParam } from './schemas';
+import { asyncRoute, type AppDeps } from './shared';
+
+/** Catalogue, advice and public notices: what anyone may read, and third-party comments (F18, F23). */
+export function publicRoutes({ db, temporal }: AppDeps): Router {
+  const router = Router();
+
+  /** GET /api/permit-types — 200 with the permit types, their authorities, fields and norms. */
+  router.get('/permit-types', (_req, res) => {
+    res.json(PERMIT_TYPES);
+  });
+
+  /** GET /api/advice/questions — 200 with the permit-need questionnaire (F04). */
+  router.get('/advice/questions', (_req, res) => {
+    res.json(ADVICE_QUESTIONS);
+  });
+
+  /** POST /api/advice/explore — 200 with the permits needed and recommendations (F04, F05); 400. Writes nothing. */
+  router.post('/advice/explore', (req, res) => {
+    res.json(explorePermitNeeds(ZAdviceAnswers.parse(req.body)));
+  });
+
+  const publicNotice = (n: Prisma.NoticeGetPayload<{ include: { project: { select: { title: true } } } }>) => ({
+    id: n.id,
+    projectId: n.projectId,
+    projectTitle: n.project.title,
+    permitType: n.permitType,
+    titleFi: n.titleFi,
+    titleEn: n.titleEn,
+    textFi: n.textFi,
+    textEn: n.textEn,
+    area: n.area,
+    opensAt: n.opensAt.toISOString(),
+    closesAt: n.closesAt.toISOString(),
+    open: !n.closedAt && n.opensAt.getTime() <= Date.now() && Date.now() < n.closesAt.getTime(),
+  });
+
+  /** GET /api/notices — 200 with public notices, open ones first (F18). */
+  router.get(
+    '/notices',
+    asyncRoute(async (_req, res) => {
+      const notices = await db.notice.findMany({
+        orderBy: { closesAt: 'desc' },
+        take: 500,
+        include: { project: { select: { title: true } } },
+      });
+      const list = notices.map(publicNotice);
+      list.sort((a, b) => Number(b.open) - Number(a.open));
+      res.json(list);
+    }),
+  );
+
+  /** GET /api/notices/:id — 200 with the notice and its comments (names of anonymous commenters hidden); 404. */
+  router.get(
+    '/notices/:id',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const notice = await db.notice.findUnique({
+        where: { id },
+        include: { project: { select: { title: true } }, comments: { orderBy: { createdAt: 'asc' } } },
+      });
+      if (!notice) throw new AppError('NOT_FOUND', 'Notice not found');
+      res.json({
+        ...publicNotice(notice),
+        comments: notice.comments.map((c) => ({
+          id: c.id,
+          kind: c.kind,
+          authorName: c.anonymous ? null : c.authorName,
+          text: c.text,
+          replyToId: c.replyToId,
+          createdAt: c.createdAt.toISOString(),
+        })),
+      });
+    }),
+  );
+
+  /**
+   * POST /api/notices/:id/comments — 201 with the comment id while the notice period is
+   * open (F23); 400 invalid input or missing Idempotency-Key; 404; 409 once it has closed.
+   */
+  router.post(
+    '/notices/:id/comments',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const key = ZIdempotencyKey.safeParse(req.get('Idempotency-Key'));
+      if (!key.success) {
+        throw new AppError('VALIDATION', 'Idempotency-Key header is required (8–200 characters)', {
+          field: 'Idempotency-Key',
+        });
+      }
+      const body = ZCommentRequest.parse(req.body);
+      const notice = await db.notice.findUnique({ where: { id } });
+      if (!notice) throw new AppError('NOT_FOUND', 'Notice not found');
+      if (notice.closedAt) {
+        throw new AppError('CONFLICT', 'The notice period is closed', { step: 'replies', allowed: [] });
+      }
+      const workflowId = sectionWorkflowId(notice.projectId, notice.permitType);
+      const handle = temporal.workflow.getHandle(workflowId);
+      const command: SectionCommand = { idempotencyKey: key.data, action: 'comment', ...body };
+      const view = await handle.executeUpdate(sectionCommandUpdate, {
+        args: [command],
+        updateId: `${notice.projectId}:${notice.permitType}:${key.data}`,
+      });
+      const stored = await db.comment.findUnique({ where: { idempotencyKey: `${workflowId}:${key.data}` } });
+      res.status(201).json({ id: stored?.id ?? view.createdId ?? null });
+    }),
+  );
+
+  return router;
+}

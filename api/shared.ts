@@ -1,0 +1,18 @@
+import type { Request, Response, NextFunction } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../platform/db';
+import type { Logger } from '../platform/logger';
+import type { Config } from '../platform/config';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  logger: Logger;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'UI_DIST'> &
+    Partial<Pick<Config, 'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS'>>;
+}
+
+/** Express 5 forwards rejected promises itself; this keeps the handler signature explicit. */
+export const asyncRoute =
+  (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
+    fn(req, res).catch(next);

@@ -1,0 +1,241 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  allowedSectionActions,
+  assertSectionAllowed,
+  initialSectionState,
+  nextSectionStep,
+  sectionSettled,
+  type SectionState,
+  type SectionStep,
+} from '../../domain/permit-section';
+import type { Activities, SectionEvent } from '../../activities';
+import { SeenKeys, Serial, workflowNow } from '../shared/commands';
+import { permitSettledSignal } from '../permit-project/messages';
+import {
+  sectionCommandUpdate,
+  sectionStateQuery,
+  type PermitSectionInput,
+  type SectionCommand,
+  type SectionView,
+} from './messages';
+
+const { preparePermit, recordSectionEvent } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
+});
+// The hand-over creates the supervision case; it may wait on another service, so it gets longer.
+const { startSupervisionCycle } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One permit section's own cycle (processing → hearing → replies → draft review →
+ * decision → service → appeal → final), or the low-risk notification path. Commands
+ * arrive as updates; the notice and appeal periods are durable timers.
+ */
+export async function permitSectionWorkflow(input: PermitSectionInput): Promise<SectionView> {
+  const id = workflowInfo().workflowId;
+  const serial = new Serial();
+  const seen = new SeenKeys(input.carried?.seen);
+  const settings = input.settings ?? {};
+  let state: SectionState;
+  let appealEndsAt = input.carried?.appealEndsAt ?? null;
+  let appealDays = input.carried?.appealDays ?? 30;
+  let lastCreatedId: string | undefined;
+
+  const view = (): SectionView => ({
+    projectId: input.projectId,
+    permitType: input.permitType,
+    step: state.step,
+    openInfoRequests: state.openInfoRequests,
+    notice: state.notice,
+    decision: state.decision,
+    appealEndsAt,
+    allowed: allowedSectionActions(state, workflowNow()),
+    createdId: lastCreatedId,
+  });
+
+  const record = (key: string, event: SectionEvent, from: SectionStep, to: SectionStep, cmd?: SectionCommand) =>
+    recordSectionEvent({
+      projectId: input.projectId,
+      permitType: input.permitType,
+      key,
+      event,
+      from,
+      to,
+      actorId: cmd?.actorId,
+      onBehalfOfId: cmd?.onBehalfOfId,
+    });
+
+  const report = async () => {
+    try {
+      await getExternalWorkflowHandle(input.parentWorkflowId).signal(permitSettledSignal, {
+        permitType: input.permitType,
+        outcome: state.step === 'notified' ? 'notified' : state.step === 'final' ? 'final' : 'cancelled',
+        decision: state.decision ?? undefined,
+      });
+    } catch {
+      // The project has ended (cancelled); it no longer waits for this section.
+    }
+  };
+
+  const handOver = async () => {
+    await startSupervisionCycle({
+      projectId: input.projectId,
+      permitType: input.permitType,
+      authorityCode: input.authorityCode,
+      procedure: state.step === 'notified' ? 'notification' : 'permit',
+      decision: state.decision,
+      idempotencyKey: `${id}:supervision`,
+    });
+  };
+
+  if (input.carried) {
+    state = input.carried.state;
+  } else {
+    const prepared = await preparePermit({
+      projectId: input.projectId,
+      permitType: input.permitType,
+      key: `${id}:prepared`,
+    });
+    appealDays = prepared.appealDays;
+    state = initialSectionState(prepared.hearing);
+    if (prepared.notification) {
+      // F16 low risk and the type allows it: no hearing, no decision, straight to supervision.
+      await record(`${id}:notified`, { action: 'notified' }, 'processing', 'notified');
+      state.step = 'notified';
+    }
+  }
+
+  const check = (cmd: SectionCommand) => {
+    try {
+      assertSectionAllowed(state, cmd.action, {
+        now: workflowNow(),
+        requestId: cmd.action === 'answerInfo' ? cmd.requestId : undefined,
+        closesAt: cmd.action === 'startHearing' ? cmd.closesAt : undefined,
+      });
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, 'TransitionRejected', {
+        step: state.step,
+        allowed: allowedSectionActions(state, workflowNow()),
+      });
+    }
+  };
+
+  const handle = (cmd: SectionCommand): Promise<SectionView> =>
+    serial.run(async () => {
+      if (seen.has(cmd.idempotencyKey)) return view();
+      if (cmd.action === 'cancel' && state.step === 'cancelled') return view();
+      check(cmd);
+      seen.add(cmd.idempotencyKey);
+      const { idempotencyKey, actorId: _a, onBehalfOfId: _o, ...event } = cmd;
+      const from = state.step;
+      const to = nextSectionStep(state, cmd.action, cmd.action === 'reviewDraft' ? cmd.accepted : undefined);
+      const createdId = cmd.action === 'requestInfo' || cmd.action === 'comment' ? uuid4() : undefined;
+      await record(`${id}:${idempotencyKey}`, { ...event, createdId } as SectionEvent, from, to, cmd);
+      if (cmd.action === 'requestInfo' && createdId) state.openInfoRequests = [...state.openInfoRequests, createdId];
+      if (cmd.action === 'answerInfo')
+        state.openInfoRequests = state.openInfoRequests.filter((r) => r !== cmd.requestId);
+      if (cmd.action === 'startHearing')
+        state.notice = { opensAt: new Date(workflowNow()).toISOString(), closesAt: cmd.closesAt };
+      if (cmd.action === 'decide') state.decision = cmd.decision;
+      state.step = to;
+      lastCreatedId = createdId;
+      const result = view();
+      lastCreatedId = undefined;
+      return result;
+    });
+
+  setHandler(sectionCommandUpdate, handle, {
+    validator: (cmd) => {
+      if (seen.has(cmd.idempotencyKey)) return;
+      if (cmd.action === 'cancel' && state.step === 'cancelled') return;
+      check(cmd);
+    },
+  });
+  setHandler(sectionStateQuery, view);
+
+  const tooLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.historyLimit ?? 10_000);
+
+  try {
+    while (!sectionSettled(state.step) && !tooLong()) {
+      const step = state.step;
+      if (step === 'hearing' && state.notice) {
+        const closesAt = Date.parse(state.notice.closesAt);
+        await condition(() => state.step !== 'hearing' || tooLong(), Math.max(closesAt - workflowNow(), 1));
+        if (state.step === 'hearing' && workflowNow() >= closesAt) {
+          await serial.run(async () => {
+            await record(
+              `${id}:hearing-closed:${state.notice?.closesAt}`,
+              { action: 'hearingClosed' },
+              'hearing',
+              'replies',
+            );
+            state.step = 'replies';
+          });
+        }
+      } else if (step === 'service') {
+        await serial.run(async () => {
+          const periodMs =
+            settings.appealPeriodSeconds !== undefined ? settings.appealPeriodSeconds * 1000 : appealDays * DAY_MS;
+          const served = await record(
+            `${id}:served`,
+            { action: 'served', appealPeriodMs: periodMs },
+            'service',
+            'appeal',
+          );
+          appealEndsAt = served.appealEndsAt ?? new Date(workflowNow() + periodMs).toISOString();
+          state.step = 'appeal';
+        });
+      } else if (step === 'appeal' && appealEndsAt) {
+        const endsAt = Date.parse(appealEndsAt);
+        await condition(() => state.step !== 'appeal' || tooLong(), Math.max(endsAt - workflowNow(), 1));
+        if (state.step === 'appeal' && workflowNow() >= endsAt) {
+          await serial.run(async () => {
+            await record(`${id}:final`, { action: 'final' }, 'appeal', 'final');
+            state.step = 'final';
+          });
+        }
+      } else {
+        await condition(() => state.step !== step || tooLong());
+      }
+    }
+    await condition(allHandlersFinished);
+    if (!sectionSettled(state.step)) {
+      return await continueAsNew<typeof permitSectionWorkflow>({
+        ...input,
+        carried: { state, seen: seen.toJSON(), appealEndsAt, appealDays },
+      });
+    }
+    if (state.step === 'notified' || (state.step === 'final' && state.decision !== 'rejected')) await handOver();
+    await report();
+    return view();
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // The project was cancelled (F11): record it, whatever step this section was in, then stop.
+    await CancellationScope.nonCancellable(async () => {
+      if (state.step !== 'cancelled') {
+        const from = state.step;
+        state.step = 'cancelled';
+        await record(`${id}:cancelled`, { action: 'cancel', reason: 'project cancelled' }, from, 'cancelled');
+      }
+    });
+    throw err;
+  }
+}

@@ -151,6 +151,13 @@ export class CaseDriver {
     for (const [i, permit] of permits.entries()) {
       await p.send({ action: 'confirmReceipt', permitType: permit.permitType, caseNumber: `CASE/${i + 1}` });
     }
+    for (const permit of permits) {
+      const section = this.section(id, permit.permitType);
+      for (let i = 0; !(await section.state().catch(() => null))?.ready; i++) {
+        if (i > 150) throw new Error(`section ${permit.permitType} was not prepared`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     return p;
   }
 

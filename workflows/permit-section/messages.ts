@@ -50,6 +50,8 @@ export interface SectionView {
   projectId: string;
   permitType: string;
   step: SectionStep;
+  /** False until the risk profile and plan are written (the first moments after receipt). */
+  ready: boolean;
   openInfoRequests: string[];
   notice: SectionState['notice'];
   decision: Decision | null;

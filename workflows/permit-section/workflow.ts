@@ -53,7 +53,10 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
   const serial = new Serial();
   const seen = new SeenKeys(input.carried?.seen);
   const settings = input.settings ?? {};
-  let state: SectionState;
+  // Handlers are registered before the first await (updates may arrive with the start), so the
+  // state exists from the outset and `ready` holds commands until the section is prepared.
+  let state: SectionState = input.carried?.state ?? initialSectionState(false);
+  let ready = Boolean(input.carried);
   let appealEndsAt = input.carried?.appealEndsAt ?? null;
   let appealDays = input.carried?.appealDays ?? 30;
   let lastCreatedId: string | undefined;
@@ -62,6 +65,7 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
     projectId: input.projectId,
     permitType: input.permitType,
     step: state.step,
+    ready,
     openInfoRequests: state.openInfoRequests,
     notice: state.notice,
     decision: state.decision,
@@ -105,23 +109,6 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
     });
   };
 
-  if (input.carried) {
-    state = input.carried.state;
-  } else {
-    const prepared = await preparePermit({
-      projectId: input.projectId,
-      permitType: input.permitType,
-      key: `${id}:prepared`,
-    });
-    appealDays = prepared.appealDays;
-    state = initialSectionState(prepared.hearing);
-    if (prepared.notification) {
-      // F16 low risk and the type allows it: no hearing, no decision, straight to supervision.
-      await record(`${id}:notified`, { action: 'notified' }, 'processing', 'notified');
-      state.step = 'notified';
-    }
-  }
-
   const check = (cmd: SectionCommand) => {
     try {
       assertSectionAllowed(state, cmd.action, {
@@ -139,6 +126,7 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
 
   const handle = (cmd: SectionCommand): Promise<SectionView> =>
     serial.run(async () => {
+      await condition(() => ready);
       if (seen.has(cmd.idempotencyKey)) return view();
       if (cmd.action === 'cancel' && state.step === 'cancelled') return view();
       check(cmd);
@@ -163,12 +151,28 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
 
   setHandler(sectionCommandUpdate, handle, {
     validator: (cmd) => {
-      if (seen.has(cmd.idempotencyKey)) return;
+      if (!ready || seen.has(cmd.idempotencyKey)) return; // checked again when it runs
       if (cmd.action === 'cancel' && state.step === 'cancelled') return;
       check(cmd);
     },
   });
   setHandler(sectionStateQuery, view);
+
+  if (!ready) {
+    const prepared = await preparePermit({
+      projectId: input.projectId,
+      permitType: input.permitType,
+      key: `${id}:prepared`,
+    });
+    appealDays = prepared.appealDays;
+    state = initialSectionState(prepared.hearing);
+    if (prepared.notification) {
+      // F16 low risk and the type allows it: no hearing, no decision, straight to supervision.
+      await record(`${id}:notified`, { action: 'notified' }, 'processing', 'notified');
+      state.step = 'notified';
+    }
+    ready = true;
+  }
 
   const tooLong = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.historyLimit ?? 10_000);

@@ -107,8 +107,8 @@ const DEMOS: Demo[] = [
     until: 'processing',
     async then(api, id, permits) {
       // One permit in its public hearing with a resident's opinion, one with an open information
-      // request, one decided and in its appeal period, the rest still in processing.
-      const [first, second, third] = permits;
+      // request, one decided and in its appeal period, one awaiting the customer's review of the
+      // draft decision, one awaiting the decision; the rest still in processing.
       if (permits.includes('noise')) {
         await api.sectionCommand(id, 'noise', hearing(21));
         const notices = await api.request<Array<{ id: string; projectId: string }>>('GET', '/api/notices');
@@ -127,7 +127,10 @@ const DEMOS: Demo[] = [
           );
         }
       }
-      const others = [first, second, third].filter((p): p is string => !!p && p !== 'noise');
+      const others = [];
+      for (const p of permits.filter((t) => t !== 'noise')) {
+        if ((await api.section(id, p)).allowed.includes('proposeDraft')) others.push(p);
+      }
       if (others[0]) {
         await api.sectionCommand(id, others[0], {
           action: 'requestInfo',
@@ -135,19 +138,21 @@ const DEMOS: Demo[] = [
           question: 'Toimittakaa järjestyksenvalvojien määrä ja sijoittelu.',
         });
       }
+      // Two more show the draft-decision steps: one awaiting the customer's review, one the decision.
+      for (const [i, permitType] of others.slice(2, 4).entries()) {
+        await api.sectionCommand(id, permitType, { action: 'proposeDraft', text: 'Luonnos: lupa myönnetään.' });
+        if (i === 1) await api.sectionCommand(id, permitType, { action: 'reviewDraft', accepted: true });
+      }
       if (others[1]) {
-        const view = await api.section(id, others[1]);
-        if (view.allowed.includes('proposeDraft')) {
-          await api.sectionCommand(id, others[1], { action: 'proposeDraft', text: 'Luonnos: lupa myönnetään ehdoin.' });
-          await api.sectionCommand(id, others[1], { action: 'reviewDraft', accepted: true });
-          await api.sectionCommand(id, others[1], {
-            action: 'decide',
-            decision: 'approvedWithConditions',
-            conditions: 'Anniskelualue aidataan.',
-            text: 'Lupa myönnetään.',
-            signedBy: 'Kaisa Käsittelijä',
-          });
-        }
+        await api.sectionCommand(id, others[1], { action: 'proposeDraft', text: 'Luonnos: lupa myönnetään ehdoin.' });
+        await api.sectionCommand(id, others[1], { action: 'reviewDraft', accepted: true });
+        await api.sectionCommand(id, others[1], {
+          action: 'decide',
+          decision: 'approvedWithConditions',
+          conditions: 'Anniskelualue aidataan.',
+          text: 'Lupa myönnetään.',
+          signedBy: 'Kaisa Käsittelijä',
+        });
       }
     },
   },

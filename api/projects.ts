@@ -3,6 +3,7 @@ import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../platform/db';
 import { permitType as permitTypeDef } from '../domain/catalogue';
+import { PROJECT_STEP_NORM_DAYS } from '../domain/permit-project';
 import { replan } from '../activities/section';
 import {
   projectCommandUpdate,
@@ -130,7 +131,14 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
               status: 'active',
             })),
           },
-          steps: { create: { name: 'advice', actualStart: new Date() } },
+          steps: {
+            create: {
+              name: 'advice',
+              actualStart: new Date(),
+              plannedStart: new Date(),
+              plannedEnd: new Date(Date.now() + PROJECT_STEP_NORM_DAYS.advice * 24 * 60 * 60 * 1000),
+            },
+          },
         },
       });
       const input: PermitProjectInput = {

@@ -274,6 +274,25 @@ describe('permit projects on a real Temporal server', () => {
     });
   });
 
+  it('continues a long-lived project as new with its state and its running sections', async () => {
+    await withWorker(async (taskQueue) => {
+      const { id, handle } = await cases.create(taskQueue, [EVENT], MEDIUM_RISK, { ...settings, historyLimit: 60 });
+      const firstRun = (await handle.describe()).runId;
+      const project = await cases.toProcessing(id, [EVENT], MEDIUM_RISK);
+      expect((await handle.describe()).runId).not.toBe(firstRun);
+      const view = await project.state();
+      expect([view.step, view.submitted, view.permits[0]?.received, view.permits[0]?.caseNumber]).toEqual([
+        'processing',
+        true,
+        true,
+        'CASE/1',
+      ]);
+      // The section started by an earlier run reports its end to the latest run.
+      await cases.decideWithoutHearing(id, 'public-event');
+      expect((await handle.result()).step).toBe('completed');
+    });
+  });
+
   it('replays recorded histories through the current workflow code', async () => {
     expect(recorded.length).toBeGreaterThanOrEqual(4);
     if (process.env.RECORD_HISTORIES) {

@@ -12,8 +12,8 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 /** Thrown for set-up problems that the user can fix; printed as one line. */
 export class SetupError extends Error {}
 
-export function log(message) {
-  process.stdout.write(`[platform] ${message}\n`);
+export function log(message, stream = process.stdout) {
+  stream.write(`[platform] ${message}\n`);
 }
 
 export function checkNode() {
@@ -34,10 +34,13 @@ export function run(cmd, args, options = {}) {
   if (r.status !== 0) throw new SetupError(`${cmd} ${args.join(' ')} failed with exit code ${r.status}.`);
 }
 
-export function ensureDependencies() {
+/** `quiet`: child output goes to stderr so a command's stdout stays machine-readable. */
+const quietStdio = (quiet) => (quiet ? { stdio: ['ignore', 2, 2] } : {});
+
+export function ensureDependencies({ quiet = false } = {}) {
   if (fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) return;
-  log('installing dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  log('installing dependencies (npm ci)…', quiet ? process.stderr : process.stdout);
+  run('npm', ['ci', '--no-audit', '--no-fund'], quietStdio(quiet));
 }
 
 /** `temporal` on PATH, else .tools/bin/temporal, built once from the Go module proxy. */
@@ -74,14 +77,14 @@ function newest(paths) {
 }
 
 /** Generates the Prisma client and builds server and UI when sources changed since the last build. */
-export function ensureBuild() {
+export function ensureBuild({ quiet = false } = {}) {
   const stamp = path.join(root, 'dist', '.build-stamp');
   const sources = ['platform', 'domain', 'workflows', 'activities', 'api', 'ui', 'prisma', 'package-lock.json'];
   const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
   if (built > newest(sources)) return;
-  log('building…');
-  run('node', ['scripts/prisma.mjs', 'generate']);
-  run('npm', ['run', '--silent', 'build']);
+  log('building…', quiet ? process.stderr : process.stdout);
+  run('node', ['scripts/prisma.mjs', 'generate'], quietStdio(quiet));
+  run('npm', ['run', '--silent', 'build'], quietStdio(quiet));
   fs.writeFileSync(stamp, new Date().toISOString());
 }
 

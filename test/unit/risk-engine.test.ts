@@ -226,3 +226,54 @@ describe('assessment rules', () => {
     expect(() => loadRiskModel(broken)).toThrow('factors.4.area: unknown area "nowhere"');
   });
 });
+
+describe('the non-food example model on the same engine', () => {
+  const facility = riskModel('facility-example')!;
+
+  it('is labelled as an example and loads', () => {
+    expect(facility.status).toBe('example');
+    expect(facility.labelEn).toMatch(/^EXAMPLE MODEL/);
+  });
+
+  it('its class ranges run from the group points to the worst case of every applicable factor', () => {
+    const event = facility.groups.find((g) => g.id === 'largePublicEvent')!;
+    const worst = assess(facility, {
+      targetGroup: 'largePublicEvent',
+      present: [
+        'profile.crowdOver5000',
+        'profile.housingWithin500m',
+        'profile.nightOperation',
+        'profile.chemicalsUnder10t',
+        'history.incident',
+        'history.nearMiss',
+        'history.observations3plus',
+      ],
+      grades: Object.fromEntries(
+        facility.factors
+          .filter((f) => f.area === 'safetyManagement' && !f.id.includes('emissions'))
+          .map((f) => [f.id, 'D']),
+      ),
+    });
+    expect(worst.score).toBe(event.classRange.max);
+    expect([worst.riskClass, worst.band, worst.frequencyPerYear]).toEqual(['R1', 'R1-upper', 4.5]);
+  });
+
+  it('citizen observations in the last 12 months raise the class of a chemical store', () => {
+    const grades = Object.fromEntries(
+      facility.factors.filter((f) => f.area === 'safetyManagement').map((f) => [f.id, 'B']),
+    );
+    const quiet = assess(facility, { targetGroup: 'chemicalStorage', present: ['profile.chemicals10to200t'], grades });
+    const noisy = assess(facility, {
+      targetGroup: 'chemicalStorage',
+      present: [
+        'profile.chemicals10to200t',
+        'profile.housingWithin500m',
+        'history.observations3plus',
+        'history.nearMiss',
+      ],
+      grades,
+    });
+    expect(noisy.score!).toBeGreaterThan(quiet.score!);
+    expect(noisy.frequencyPerYear!).toBeGreaterThan(quiet.frequencyPerYear!);
+  });
+});

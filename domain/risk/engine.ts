@@ -154,6 +154,7 @@ function validate(model: RiskModel, input: SiteInput): TargetGroup {
       exclusive.set(factor.exclusive, id);
     }
   });
+  const present = new Set(input.present ?? []);
   for (const [id, grade] of Object.entries(input.grades ?? {})) {
     const factor = model.factors.find((f) => f.id === id);
     const area = model.areas.find((a) => a.id === factor?.area);
@@ -161,6 +162,9 @@ function validate(model: RiskModel, input: SiteInput): TargetGroup {
     if (area.kind !== 'graded') throw new RiskInputError(`grades.${id}`, `"${id}" is present/absent, not graded`);
     if (!(grade in GRADES)) throw new RiskInputError(`grades.${id}`, `grade must be A, B, C or D (got "${grade}")`);
     if (!applicable.has(id)) throw new RiskInputError(`grades.${id}`, `"${id}" does not apply to ${group.id}`);
+    if (factor.requires && !factor.requires.some((r) => present.has(r))) {
+      throw new RiskInputError(`grades.${id}`, `"${id}" applies only with ${factor.requires.join(' or ')}`);
+    }
   }
   return group;
 }
@@ -204,6 +208,7 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
           arithmetic: `present: ${p}`,
         });
       } else {
+        if (factor.requires && !factor.requires.some((r) => present.has(r))) continue;
         const grade = grades[factor.id];
         if (grade === undefined) {
           missing.push(factor.id);

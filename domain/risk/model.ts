@@ -38,6 +38,8 @@ const ZFactor = z
     part: z.enum(['plan', 'implementation']).optional(),
     /** Factors with the same exclusive key are alternatives: at most one may be present. */
     exclusive: z.string().optional(),
+    /** A graded factor that applies only when one of these presence factors is present. */
+    requires: z.array(ZId).min(1).optional(),
   })
   .strict();
 
@@ -93,8 +95,22 @@ export const ZRiskModel = z
         ctx.addIssue({ code: 'custom', path: ['factors', i, 'share'], message: 'a graded factor needs a share' });
       } else if (area.kind === 'presence' && f.points === undefined) {
         ctx.addIssue({ code: 'custom', path: ['factors', i, 'points'], message: 'a presence factor needs points' });
+      } else if (f.requires && area.kind !== 'graded') {
+        ctx.addIssue({ code: 'custom', path: ['factors', i, 'requires'], message: 'only graded factors can require' });
       } else if (area.kind === 'targetGroup') {
         ctx.addIssue({ code: 'custom', path: ['factors', i, 'area'], message: 'the target-group area has no factors' });
+      }
+    });
+    m.factors.forEach((f, i) => {
+      for (const id of f.requires ?? []) {
+        const required = m.factors.find((x) => x.id === id);
+        if (!required || areas.get(required.area)?.kind !== 'presence') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['factors', i, 'requires'],
+            message: `"${id}" is not a presence factor`,
+          });
+        }
       }
     });
     if (m.areas.filter((a) => a.kind === 'targetGroup').length !== 1) {

@@ -119,11 +119,84 @@ for area, items in GRADED.items():
             continue
         for part in (['plan', 'implementation'] if parts == 'both' else ['plan']):
             suffix = {'plan': ('suunnitelma', 'plan'), 'implementation': ('toteutus', 'implementation')}[part]
-            factors.append({
+            factor = {
                 'id': f'{area}.{fid}.{part}', 'area': area,
                 'nameFi': f'{fi} ({suffix[0]})', 'nameEn': f'{en} ({suffix[1]})',
                 'share': share, 'part': part,
-            })
+            }
+            if fid == 'firstArrival':
+                # Liite 3: graded only at sites with first-arrival activity ("minimin maksimissa poistettu").
+                factor['requires'] = ['activity.firstArrivalMeat', 'activity.firstArrivalOther']
+            factors.append(factor)
+
+
+# Liite 3: which areas and factors apply per group. 'all' unless listed; None = the area does not apply.
+SPECIAL_ONLY_FIRST_ARRIVAL = {'only': ['firstArrival']}
+SUPPORT_TRACE_COMPLAINTS = {'only': ['traceability', 'complaintHandling']}
+PRODUCTION_RECEIVE_STORE_TRANSPORT = {'only': ['receiving', 'storage', 'transport']}
+FISH_DAIRY_SPECIAL = {'except': ['beefLabelling', 'tseMaterial', 'salmonella']}
+APPLICABILITY = {
+    'meatOver10Mkg': {}, 'meat1to10Mkg': {}, 'meatUnder1Mkg': {},
+    'fishOver500t': {'ownCheckSpecial': FISH_DAIRY_SPECIAL},
+    'fish250to500t': {'ownCheckSpecial': FISH_DAIRY_SPECIAL},
+    'fishUnder250t': {'ownCheckSpecial': FISH_DAIRY_SPECIAL},
+    'dairyOver2Ml': {'ownCheckSpecial': FISH_DAIRY_SPECIAL},
+    'dairy50kTo2Ml': {'ownCheckSpecial': FISH_DAIRY_SPECIAL},
+    'dairyUnder50kl': {'ownCheckSpecial': FISH_DAIRY_SPECIAL},
+    'dairyOther': {'ownCheckSpecial': FISH_DAIRY_SPECIAL},
+    'eggPackingOver100t': {'ownCheckSpecial': {'except': ['beefLabelling', 'tseMaterial']}},
+    'eggProducts': {'ownCheckSpecial': {'except': ['beefLabelling', 'tseMaterial']}},
+    'eggPackingUnder100t': {'ownCheckSpecial': {'except': ['beefLabelling', 'tseMaterial']}},
+    'vegetableProcessing': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL},
+    # The note says "HACCP only at vegetable processing", but the packing group's printed max (142.3) includes it.
+    'vegetablePacking': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL},
+    'bakeryPerishable': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL},
+    'bakeryBreadCoffee': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL},
+    'otherManufacturing': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL},
+    'animalFoodStorage': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL},
+    'otherStorage': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL},
+    'transport': {'ownCheckProduction': PRODUCTION_RECEIVE_STORE_TRANSPORT, 'ownCheckSpecial': None, 'ownCheckHaccp': None},
+    'centralKitchen': {'ownCheckSpecial': None},
+    'restaurant': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL, 'ownCheckHaccp': None},
+    'institutionalKitchen': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL, 'ownCheckHaccp': None},
+    'servingKitchen': {'ownCheckSpecial': None, 'ownCheckHaccp': None},
+    'otherServing': {'ownCheckSpecial': None, 'ownCheckHaccp': None},
+    'shopWithCooking': {'ownCheckSpecial': {'only': ['beefLabelling', 'firstArrival']}, 'ownCheckHaccp': None},
+    'shopServiceCounter': {'ownCheckSpecial': {'only': ['beefLabelling', 'firstArrival']}, 'ownCheckHaccp': None},
+    'outdoorSales': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL, 'ownCheckHaccp': None},
+    'kiosk': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL, 'ownCheckHaccp': None},
+    'mobileUnit': {'ownCheckSpecial': SPECIAL_ONLY_FIRST_ARRIVAL, 'ownCheckHaccp': None},
+    'noPhysicalHandling': {
+        'premises': None, 'ownCheckStaff': None, 'ownCheckSupport': SUPPORT_TRACE_COMPLAINTS,
+        'ownCheckProduction': PRODUCTION_RECEIVE_STORE_TRANSPORT,
+        'ownCheckSpecial': {'except': ['tseMaterial', 'waterTests']},
+    },
+    'primaryMilk': {'ownCheckSpecial': {'except': ['firstArrival']}, 'ownCheckHaccp': None},
+    'primaryMeat': {'ownCheckSpecial': {'except': ['firstArrival']}, 'ownCheckHaccp': None},
+    'primaryOther': {'ownCheckSpecial': {'except': ['firstArrival']}, 'ownCheckHaccp': None},
+    'contactMaterials': {
+        'ownCheckSupport': {'except': ['temperatureMonitoring']},
+        'ownCheckStaff': None, 'ownCheckProduction': None, 'ownCheckSpecial': None, 'ownCheckHaccp': None,
+    },
+    'notifiedOther': {'premises': None, 'ownCheckProduction': None, 'ownCheckSpecial': None, 'ownCheckHaccp': None},
+}
+
+def factor_ids(area, names):
+    return [f['id'] for f in factors if f['area'] == area and f['id'].split('.')[1] in names]
+
+def areas_for(gid):
+    out = {}
+    for area in ['activity', 'authority', 'premises', 'ownCheckSupport', 'ownCheckStaff', 'ownCheckProduction', 'ownCheckSpecial', 'ownCheckHaccp']:
+        rule = APPLICABILITY[gid].get(area, 'all')
+        if rule is None:
+            continue
+        if rule == 'all':
+            out[area] = 'all'
+        elif 'only' in rule:
+            out[area] = {'only': factor_ids(area, rule['only'])}
+        else:
+            out[area] = {'except': factor_ids(area, rule['except'])}
+    return out
 
 GROUP_IDS = [
     ('meatOver10Mkg', 'Meat plant, over 10 million kg/yr'),
@@ -193,12 +266,6 @@ def reconcile(row):
                 best = (cost, mn, mx)
     return best and (best[1], best[2])
 
-liite3 = {}
-try:
-    for g in json.load(open('domain/risk/reference/liite3.json'))['groups']:
-        liite3[g['nameFi']] = g
-except FileNotFoundError:
-    pass
 
 groups = []
 for (gid, en), row in zip(GROUP_IDS, liite4):
@@ -215,7 +282,7 @@ for (gid, en), row in zip(GROUP_IDS, liite4):
         g['reconciliation'] = 'Liite 4 class bounds imply this range; the printed one is rounded (docs/risk/reconciliation.md)'
     elif fixed is None and bounds(row['min'], row['max']) != (row['r1']['min'], row['r2']['max'], row['r2']['min'], row['r3']['max']):
         g['reconciliation'] = 'Liite 4 prints an R2 upper bound that contradicts its own R1 lower bound (typo); kept the printed range'
-    g['areas'] = {'activity': 'all', 'authority': 'all', 'premises': 'all', 'ownCheckSupport': 'all', 'ownCheckStaff': 'all', 'ownCheckProduction': 'all', 'ownCheckSpecial': 'all', 'ownCheckHaccp': 'all'}
+    g['areas'] = areas_for(gid)
     groups.append(g)
 
 model = {

@@ -1,6 +1,6 @@
 """Writes domain/risk/models/food-2008.json from the seed's tables (Liite 1, 3, 4).
 
-Run from the repository root: python3 domain/risk/reference/build-food-model.py
+Run from the repository root: python3 domain/risk/reference/build-food-model.py && npx prettier --write domain/risk/models
 The output is the data the engine reads; this script records how it was derived.
 """
 import json

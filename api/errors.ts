@@ -3,6 +3,7 @@ import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
 import type { Logger } from '../platform/logger';
+import { RiskInputError } from '../domain/risk/engine';
 
 export type AppErrorCode = 'NOT_FOUND' | 'VALIDATION' | 'CONFLICT' | 'UNAVAILABLE';
 const STATUS: Record<AppErrorCode, number> = { NOT_FOUND: 404, VALIDATION: 400, CONFLICT: 409, UNAVAILABLE: 503 };
@@ -37,6 +38,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       title = err.cause.message;
       const [details] = err.cause.details ?? [];
       extra = { code: err.cause.type ?? 'CONFLICT', ...(details && typeof details === 'object' ? details : {}) };
+    } else if (err instanceof RiskInputError) {
+      // Stored data that does not fit the risk model: say which field, change nothing.
+      status = 422;
+      title = `Stored data does not fit the risk model: ${err.message}`;
+      extra = { code: 'RISK_INPUT', field: err.field };
     } else if (err instanceof WorkflowNotFoundError) {
       status = 404;
       title = 'Case not found';

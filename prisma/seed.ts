@@ -5,11 +5,106 @@
  */
 import { loadConfig } from '../platform/config';
 import { openDb, type Db } from '../platform/db';
+import { applicableFactors, riskModel } from '../domain/risk';
 
 export const DEMO = {
   organisationId: '00000000-0000-4000-8000-000000000001',
   festivalOrgId: '00000000-0000-4000-8000-000000000002',
 };
+
+interface DemoSite {
+  name: string;
+  address: string;
+  lat: number;
+  lon: number;
+  targetGroup: string;
+  activity: string[];
+  monthsOpen?: number;
+  years: number[];
+  /** Gentle sites get better grades; `bias` shifts the grade pattern towards D. */
+  bias: number;
+  complete: boolean;
+  findings?: string[];
+}
+
+const DEMO_SITES: DemoSite[] = [
+  {
+    name: 'Keskuskeittiö Hervanta',
+    address: 'Insinöörinkatu 10',
+    lat: 61.4496,
+    lon: 23.8513,
+    targetGroup: 'centralKitchen',
+    activity: ['activity.portionsOver300', 'activity.specialDiets', 'activity.preparedInAdvance'],
+    years: [2024, 2025, 2026],
+    bias: 1,
+    complete: true,
+  },
+  {
+    name: 'Ravintola Laukontori',
+    address: 'Laukontori 4',
+    lat: 61.4954,
+    lon: 23.7594,
+    targetGroup: 'restaurant',
+    activity: ['activity.aLaCarte', 'activity.cookingFromRaw'],
+    years: [2024, 2025, 2026],
+    bias: 0,
+    complete: true,
+  },
+  {
+    name: 'Lihanjalostamo Lielahti',
+    address: 'Enqvistinkatu 7',
+    lat: 61.5165,
+    lon: 23.6794,
+    targetGroup: 'meatOver10Mkg',
+    activity: ['activity.nationwide', 'activity.distribution', 'activity.export', 'activity.firstArrivalMeat'],
+    years: [2024, 2025, 2026],
+    bias: 2,
+    complete: true,
+    findings: ['authority.requestsIssued', 'authority.samplingPassable'],
+  },
+  {
+    name: 'Kesäkioski Näsinpuisto',
+    address: 'Näsinpuisto',
+    lat: 61.5041,
+    lon: 23.7577,
+    targetGroup: 'kiosk',
+    activity: [],
+    monthsOpen: 4,
+    years: [2025, 2026],
+    bias: 0,
+    complete: true,
+  },
+  {
+    name: 'Kahvila Tammela (uusi)',
+    address: 'Tammelan puistokatu 20',
+    lat: 61.4986,
+    lon: 23.7753,
+    targetGroup: 'restaurant',
+    activity: [],
+    years: [2026],
+    bias: 0,
+    complete: false,
+  },
+];
+
+/** Deterministic grades for every factor that applies to the site (no randomness in seeds). */
+function demoGrades(site: DemoSite, salt: number): Record<string, string> {
+  const model = riskModel()!;
+  const group = model.groups.find((g) => g.id === site.targetGroup)!;
+  const grades: Record<string, string> = {};
+  for (const area of model.areas.filter((a) => a.kind === 'graded')) {
+    for (const [j, factor] of applicableFactors(model, group, area.id).entries()) {
+      if (factor.requires && !factor.requires.some((r) => site.activity.includes(r))) continue;
+      grades[factor.id] = 'ABCD'[
+        Math.min(
+          3,
+          ((j * 7 + salt) % 3) + (site.bias > 1 ? 1 : 0) * ((j + salt) % 2) + (site.bias === 1 && j % 4 === 0 ? 1 : 0),
+        )
+      ]!;
+    }
+  }
+  return grades;
+}
 
 export async function seed(db: Db): Promise<boolean> {
   if ((await db.organisation.count()) > 0) return false;
@@ -84,39 +179,24 @@ export async function seed(db: Db): Promise<boolean> {
         validTo: new Date('2027-12-31T21:59:59Z'),
       },
     });
-    const sites = [
-      {
-        name: 'Keskuskeittiö Hervanta',
-        targetGroup: 'central-kitchen',
-        lat: 61.4496,
-        lon: 23.8513,
-        address: 'Insinöörinkatu 10',
-      },
-      { name: 'Ravintola Laukontori', targetGroup: 'restaurant', lat: 61.4954, lon: 23.7594, address: 'Laukontori 4' },
-      {
-        name: 'Lihanjalostamo Lielahti',
-        targetGroup: 'meat-plant-large',
-        lat: 61.5165,
-        lon: 23.6794,
-        address: 'Enqvistinkatu 7',
-      },
-    ];
-    for (const [i, s] of sites.entries()) {
+    for (const [i, site] of DEMO_SITES.entries()) {
       await tx.site.create({
         data: {
           organisationId: DEMO.organisationId,
-          name: s.name,
-          address: s.address,
+          name: site.name,
+          address: site.address,
           municipality: 'Tampere',
-          latitude: s.lat,
-          longitude: s.lon,
-          targetGroup: s.targetGroup,
+          latitude: site.lat,
+          longitude: site.lon,
+          targetGroup: site.targetGroup,
+          activity: site.activity,
+          monthsOpen: site.monthsOpen ?? null,
           inspections: {
-            create: [0, 1, 2].map((year) => ({
-              inspectedAt: new Date(Date.UTC(2024 + year, 2 + i, 10, 8)),
+            create: site.years.map((year) => ({
+              inspectedAt: new Date(Date.UTC(year, 2 + i, 10, 8)),
               inspector: 'Ville Valvoja',
-              grades: { 'own-check.plan': ['A', 'B', 'C'][(i + year) % 3] },
-              present: [],
+              grades: site.complete ? demoGrades(site, i + year) : { 'premises.adequacy': 'B' },
+              present: year === site.years.at(-1) && site.findings ? site.findings : [],
             })),
           },
         },

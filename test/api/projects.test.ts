@@ -280,3 +280,51 @@ describe('API against real PostgreSQL and Temporal', () => {
     for (const res of [malformed, huge, unknown]) expect(await res.text()).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 });
+
+describe('site risk assessments (use case 1)', () => {
+  it('assesses a seeded site from its inspections, fully explained', async () => {
+    const sites = await api.request<Array<{ id: string; name: string }>>('GET', '/api/sites');
+    const kitchen = sites.find((s) => s.name === 'Keskuskeittiö Hervanta')!;
+    const report = await api.request<{
+      inspectionsUsed: number;
+      assessment: {
+        classified: boolean;
+        riskClass: string;
+        frequencyPerYear: number;
+        areas: unknown[];
+        arithmetic: string[];
+      };
+    }>('GET', `/api/sites/${kitchen.id}/assessment`);
+    expect(report.inspectionsUsed).toBe(3);
+    expect(report.assessment.classified).toBe(true);
+    expect(['R1', 'R2', 'R3']).toContain(report.assessment.riskClass);
+    expect(report.assessment.frequencyPerYear).toBeGreaterThan(0);
+    expect(report.assessment.arithmetic.join(' ')).toMatch(/frequency 4\/yr ×/);
+  });
+
+  it('uses only the inspections inside the chosen window; with none the site is not classified', async () => {
+    const sites = await api.request<Array<{ id: string; name: string }>>('GET', '/api/sites');
+    const kitchen = sites.find((s) => s.name === 'Keskuskeittiö Hervanta')!;
+    const lastYear = await api.request<{ inspectionsUsed: number }>(
+      'GET',
+      `/api/sites/${kitchen.id}/assessment?from=2026-01-01&to=2026-12-31`,
+    );
+    expect(lastYear.inspectionsUsed).toBe(1);
+    const none = await api.request<{ inspectionsUsed: number; assessment: { classified: boolean; missing: string[] } }>(
+      'GET',
+      `/api/sites/${kitchen.id}/assessment?to=2020-01-01`,
+    );
+    expect(none.inspectionsUsed).toBe(0);
+    expect(none.assessment.classified).toBe(false);
+    expect(none.assessment.missing).toContain('premises.adequacy');
+  });
+
+  it('refuses a bad window naming the field', async () => {
+    const sites = await api.request<Array<{ id: string }>>('GET', '/api/sites');
+    const res = await fetch(`${base}/api/sites/${sites[0]!.id}/assessment?from=2026-05-01&to=2026-01-01`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Problem).errors[0]!.path).toBe('to');
+    const bad = await fetch(`${base}/api/sites/${sites[0]!.id}/assessment?from=yesterday`);
+    expect(((await bad.json()) as Problem).errors[0]!.path).toBe('from');
+  });
+});

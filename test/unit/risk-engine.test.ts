@@ -9,7 +9,9 @@ import {
   loadRiskModel,
   pointsPerGrade,
   riskModel,
+  siteInputFromInspections,
   type Band,
+  type StoredInspection,
   type RiskModel,
 } from '../../domain/risk';
 
@@ -323,5 +325,30 @@ describe('Liite 3: which areas apply per group', () => {
     const withArrival = assess(food, { targetGroup: 'restaurant', present: ['activity.firstArrivalMeat'] });
     expect(without.missing).not.toContain(id);
     expect(withArrival.missing).toContain(id);
+  });
+});
+
+describe('site data to engine input', () => {
+  const at = (d: string) => new Date(`${d}T10:00:00Z`);
+  const site = { targetGroup: 'restaurant', monthsOpen: null, activity: ['activity.aLaCarte'] };
+  const inspections: StoredInspection[] = [
+    {
+      inspectedAt: at('2026-03-01'),
+      grades: { 'premises.adequacy': 'C', 'premises.crossContamination': 'B' },
+      present: [],
+    },
+    { inspectedAt: at('2024-03-01'), grades: { 'premises.adequacy': 'A' }, present: ['authority.requestsIssued'] },
+    { inspectedAt: at('2025-03-01'), grades: { 'premises.adequacy': 'D' }, present: [] },
+  ];
+
+  it('takes the latest grade of each factor and the findings within the window', () => {
+    const all = siteInputFromInspections(site, inspections);
+    expect(all.input.grades).toEqual({ 'premises.adequacy': 'C', 'premises.crossContamination': 'B' });
+    expect(all.input.present).toEqual(['activity.aLaCarte', 'authority.requestsIssued']);
+    expect([all.inspectionsUsed, all.lastInspectionAt?.toISOString()]).toEqual([3, '2026-03-01T10:00:00.000Z']);
+    const early = siteInputFromInspections(site, inspections, { to: at('2025-12-31') });
+    expect(early.input.grades).toEqual({ 'premises.adequacy': 'D' });
+    const late = siteInputFromInspections(site, inspections, { from: at('2025-01-01') });
+    expect(late.input.present).toEqual(['activity.aLaCarte']);
   });
 });

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { AppError, problemHandler } from './errors';
 import { projectRoutes, projectWorkflowId } from './projects';
 import { publicRoutes } from './public';
-import { siteRoutes } from './sites';
+import { riskReportRoutes, siteRoutes } from './sites';
 import { asyncRoute, type AppDeps } from './shared';
 
 export type { AppDeps };
@@ -68,6 +68,7 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/projects', projectRoutes(deps));
   app.use('/api/sites', siteRoutes(deps));
+  app.use('/api/risk-reports', riskReportRoutes(deps));
   app.use('/api', publicRoutes(deps));
 
   app.all('/api/{*rest}', (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));

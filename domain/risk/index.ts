@@ -13,3 +13,4 @@ export function riskModel(id: string = DEFAULT_RISK_MODEL): RiskModel | undefine
 export * from './model';
 export * from './engine';
 export * from './site-data';
+export * from './reports';

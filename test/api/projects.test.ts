@@ -328,3 +328,47 @@ describe('site risk assessments (use case 1)', () => {
     expect(((await bad.json()) as Problem).errors[0]!.path).toBe('from');
   });
 });
+
+describe('risk reports over all sites (use case 2)', () => {
+  it('ranks sites by frequency per group, as JSON and as CSV', async () => {
+    const ranking = await api.request<
+      Array<{ targetGroup: string; sites: Array<{ siteName: string; frequencyPerYear: number | null }> }>
+    >('GET', '/api/risk-reports/ranking');
+    const restaurants = ranking.find((g) => g.targetGroup === 'restaurant')!;
+    expect(restaurants.sites.map((s) => s.siteName)).toEqual(['Ravintola Laukontori', 'Kahvila Tammela (uusi)']);
+    expect(restaurants.sites[1]!.frequencyPerYear).toBeNull();
+    const csv = await fetch(`${base}/api/risk-reports/ranking?format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(/ranking\.csv/);
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toBe('siteId,siteName,targetGroup,score,riskClass,frequencyPerYear');
+    expect(lines).toHaveLength(6);
+  });
+
+  it('counts classes per group including the unclassified, and names the top areas', async () => {
+    const counts = await api.request<Array<{ targetGroup: string; unclassified: number; total: number }>>(
+      'GET',
+      '/api/risk-reports/class-counts',
+    );
+    expect(counts.find((c) => c.targetGroup === 'restaurant')).toMatchObject({ unclassified: 1, total: 2 });
+    const top = await api.request<Array<{ targetGroup: string; areas: Array<{ area: string }> }>>(
+      'GET',
+      '/api/risk-reports/top-areas',
+    );
+    expect(top.find((t) => t.targetGroup === 'meatOver10Mkg')!.areas).toHaveLength(3);
+    const group = await api.request<Array<{ siteName: string }>>('GET', '/api/risk-reports/groups/kiosk');
+    expect(group.map((s) => s.siteName)).toEqual(['Kesäkioski Näsinpuisto']);
+  });
+
+  it('refuses an unknown group or format naming it', async () => {
+    const unknown = await fetch(`${base}/api/risk-reports/groups/spaceport`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ field: 'group' });
+    const format = await fetch(`${base}/api/risk-reports/ranking?format=xml`);
+    expect(format.status).toBe(400);
+    expect(((await format.json()) as Problem).errors[0]!.path).toBe('format');
+  });
+});

@@ -81,6 +81,19 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
     const permitTypes = r.permits.map((p) => p.permitType);
     const answers = (project.adviceAnswers ?? undefined) as AdviceAnswers | undefined;
     const authorityCodes = [...new Set(r.permits.map((p) => p.authorityCode))];
+    const toAuthorities = async (kind: string, payload: object) => {
+      for (const code of authorityCodes) {
+        await notify(tx, {
+          projectId: r.projectId,
+          recipientKind: 'authority',
+          recipient: code,
+          kind,
+          payload,
+          key: `${r.key}:${code}`,
+          at: now,
+        });
+      }
+    };
     switch (cmd.action) {
       case 'answerAdvice': {
         const parsed = ZAdviceAnswers.safeParse(cmd.answers);
@@ -192,17 +205,7 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
           },
           update: {},
         });
-        for (const code of authorityCodes) {
-          await notify(tx, {
-            projectId: r.projectId,
-            recipientKind: 'authority',
-            recipient: code,
-            kind: 'kickoffInvitation',
-            payload: { title: project.title },
-            key: `${r.key}:${code}`,
-            at: now,
-          });
-        }
+        await toAuthorities('kickoffInvitation', { title: project.title });
         return {};
       }
       case 'editAgenda': {
@@ -245,17 +248,7 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
         return {};
       case 'submit':
         await tx.permitProject.update({ where: { id: r.projectId }, data: { submittedAt: now } });
-        for (const code of authorityCodes) {
-          await notify(tx, {
-            projectId: r.projectId,
-            recipientKind: 'authority',
-            recipient: code,
-            kind: 'applicationSubmitted',
-            payload: { title: project.title },
-            key: `${r.key}:${code}`,
-            at: now,
-          });
-        }
+        await toAuthorities('applicationSubmitted', { title: project.title });
         return {};
       case 'confirmReceipt':
         await tx.permit.update({
@@ -279,17 +272,7 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
           where: { projectId: r.projectId, step: { notIn: ['final', 'notified'] } },
           data: { step: 'cancelled', status: 'cancelled' },
         });
-        for (const code of authorityCodes) {
-          await notify(tx, {
-            projectId: r.projectId,
-            recipientKind: 'authority',
-            recipient: code,
-            kind: 'projectCancelled',
-            payload: { title: project.title, reason: cmd.reason ?? '' },
-            key: `${r.key}:${code}`,
-            at: now,
-          });
-        }
+        await toAuthorities('projectCancelled', { title: project.title, reason: cmd.reason ?? '' });
         await notify(tx, {
           projectId: r.projectId,
           recipientKind: 'organisation',

@@ -33,7 +33,8 @@ import { asyncRoute, type AppDeps } from './shared';
 
 export { projectWorkflowId };
 
-function idempotencyKey(req: Request): string {
+/** The Idempotency-Key header every command needs; 400 naming it when missing or malformed. */
+export function idempotencyKey(req: Request): string {
   const parsed = ZIdempotencyKey.safeParse(req.get('Idempotency-Key'));
   if (!parsed.success) {
     throw new AppError('VALIDATION', 'Idempotency-Key header is required (8–200 characters)', {

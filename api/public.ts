@@ -4,7 +4,8 @@ import { PERMIT_TYPES } from '../domain/catalogue';
 import { ADVICE_QUESTIONS, explorePermitNeeds, ZAdviceAnswers } from '../domain/advice';
 import { sectionCommandUpdate, sectionWorkflowId, type SectionCommand } from '../workflows/permit-section/messages';
 import { AppError } from './errors';
-import { ZCommentRequest, ZIdempotencyKey, ZIdParam } from './schemas';
+import { ZCommentRequest, ZIdParam } from './schemas';
+import { idempotencyKey } from './projects';
 import { asyncRoute, type AppDeps } from './shared';
 
 /** Catalogue, advice and public notices: what anyone may read, and third-party comments (F18, F23). */
@@ -88,12 +89,7 @@ export function publicRoutes({ db, temporal }: AppDeps): Router {
     '/notices/:id/comments',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      const key = ZIdempotencyKey.safeParse(req.get('Idempotency-Key'));
-      if (!key.success) {
-        throw new AppError('VALIDATION', 'Idempotency-Key header is required (8–200 characters)', {
-          field: 'Idempotency-Key',
-        });
-      }
+      const key = idempotencyKey(req);
       const body = ZCommentRequest.parse(req.body);
       const notice = await db.notice.findUnique({ where: { id } });
       if (!notice) throw new AppError('NOT_FOUND', 'Notice not found');
@@ -102,12 +98,12 @@ export function publicRoutes({ db, temporal }: AppDeps): Router {
       }
       const workflowId = sectionWorkflowId(notice.projectId, notice.permitType);
       const handle = temporal.workflow.getHandle(workflowId);
-      const command: SectionCommand = { idempotencyKey: key.data, action: 'comment', ...body };
+      const command: SectionCommand = { idempotencyKey: key, action: 'comment', ...body };
       const view = await handle.executeUpdate(sectionCommandUpdate, {
         args: [command],
-        updateId: `${notice.projectId}:${notice.permitType}:${key.data}`,
+        updateId: `${notice.projectId}:${notice.permitType}:${key}`,
       });
-      const stored = await db.comment.findUnique({ where: { idempotencyKey: `${workflowId}:${key.data}` } });
+      const stored = await db.comment.findUnique({ where: { idempotencyKey: `${workflowId}:${key}` } });
       res.status(201).json({ id: stored?.id ?? view.createdId ?? null });
     }),
   );

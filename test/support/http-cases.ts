@@ -1,5 +1,6 @@
 /** Drives a project through the HTTP API as its customer and authorities would (Arrange helpers). */
 import { ApiClient } from '../../api/client';
+import { hearingCommand } from './cases';
 import { exampleDraft } from '../../prisma/demo-projects';
 import type { AdviceAnswers } from '../../domain/advice';
 import type { ProjectView } from '../../workflows/permit-project/messages';
@@ -37,16 +38,7 @@ export async function decideThroughApi(api: ApiClient, id: string, permitType: s
     const can = (a: string) => view.allowed.includes(a as never);
     if (view.step === 'hearing') await api.waitForSection(id, permitType, 'replies');
     else if (view.step === 'service' || view.step === 'appeal') await api.waitForSection(id, permitType, 'final');
-    else if (can('startHearing'))
-      await api.sectionCommand(id, permitType, {
-        action: 'startHearing',
-        closesAt: new Date(Date.now() + noticeMs).toISOString(),
-        titleFi: 'Kuulutus',
-        titleEn: 'Notice',
-        textFi: 'Teksti',
-        textEn: 'Text',
-        area: { type: 'Circle', center: [23.76, 61.5], radiusMeters: 300 },
-      });
+    else if (can('startHearing')) await api.sectionCommand(id, permitType, hearingCommand(noticeMs));
     else if (can('closeReplies')) await api.sectionCommand(id, permitType, { action: 'closeReplies' });
     else if (can('reviewDraft')) await api.sectionCommand(id, permitType, { action: 'reviewDraft', accepted: true });
     else if (can('decide'))

@@ -14,7 +14,7 @@ import { explorePermitNeeds, ZAdviceAnswers, type AdviceAnswers } from '../domai
 import { checkDraft, prefillDraft, type ProjectDraft } from '../domain/draft';
 import type { ProjectCommandBody, DraftPatch } from '../workflows/permit-project/messages';
 import type { ActivityDeps, TimelineEventMessage } from './types';
-import { appendEvent, earlierResult, moveStep, notify, publishAll } from './timeline';
+import { appendEvent, moveStep, notify, writeOnce } from './timeline';
 
 export type ProjectEvent =
   ProjectCommandBody | { action: 'permitSettled'; permitType: string; outcome: PermitOutcome; decision?: Decision };
@@ -296,9 +296,7 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
      */
     async applyProjectCommand(r: ProjectCommandRecord): Promise<ProjectCommandResult> {
       const now = clock();
-      const written = await db.$transaction(async (tx) => {
-        const earlier = await earlierResult<ProjectCommandResult>(tx, r.key);
-        if (earlier) return { result: earlier, message: null };
+      return writeOnce({ db, events, logger }, r.key, async (tx) => {
         const result = await effects(tx, r, now);
         await tx.permitProject.update({
           where: { id: r.projectId },
@@ -322,10 +320,6 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
         });
         return { result, message };
       });
-      if (written.message) {
-        publishAll(events, [written.message], (err) => logger.warn({ err }, 'live publish failed'));
-      }
-      return written.result;
     },
   };
 }

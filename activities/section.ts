@@ -10,8 +10,8 @@ import { forecastPermit, type ForecastOverride } from '../domain/forecast';
 import type { AdviceAnswers } from '../domain/advice';
 import type { ProjectDraft } from '../domain/draft';
 import type { SectionCommandBody } from '../workflows/permit-section/messages';
-import type { ActivityDeps, TimelineEventMessage } from './types';
-import { appendEvent, earlierResult, moveStep, notify, publishAll } from './timeline';
+import type { ActivityDeps } from './types';
+import { appendEvent, moveStep, notify, writeOnce } from './timeline';
 
 /** What a section records: an accepted command, or something its own timers or rules did. */
 export type SectionEvent =
@@ -316,18 +316,12 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
     }
   }
 
-  const publish = (message: TimelineEventMessage | null) => {
-    if (message) publishAll(events, [message], (err) => logger.warn({ err }, 'live publish failed'));
-  };
-
   return {
     /** F16 risk profile and the F06 baseline plan, once per section (idempotent by key). */
     async preparePermit(args: { projectId: string; permitType: string; key: string }): Promise<PreparedPermit> {
       const now = clock();
       const def = definition(args.permitType);
-      const written = await db.$transaction(async (tx) => {
-        const earlier = await earlierResult<PreparedPermit>(tx, args.key);
-        if (earlier) return { result: earlier, message: null };
+      return writeOnce({ db, events, logger }, args.key, async (tx) => {
         const { project } = await projectContext(tx, args.projectId);
         const answers = (project.adviceAnswers ?? { kind: 'event' }) as AdviceAnswers;
         const draft = (project.draft ?? undefined) as ProjectDraft | undefined;
@@ -372,16 +366,12 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
         });
         return { result, message };
       });
-      publish(written.message);
-      return written.result;
     },
 
     /** Writes one section event (command, timer or rule) with its side rows and timeline entry. */
     async recordSectionEvent(r: SectionEventRecord): Promise<SectionEventResult> {
       const now = clock();
-      const written = await db.$transaction(async (tx) => {
-        const earlier = await earlierResult<SectionEventResult>(tx, r.key);
-        if (earlier) return { result: earlier, message: null };
+      return writeOnce({ db, events, logger }, r.key, async (tx) => {
         const result = await effects(tx, r, now);
         await tx.permit.update({ where: where(r), data: { step: r.to } });
         if (r.from !== r.to) {
@@ -410,8 +400,6 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
         });
         return { result, message };
       });
-      publish(written.message);
-      return written.result;
     },
 
     /**
@@ -420,9 +408,7 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
      */
     async startSupervisionCycle(input: SupervisionCycleInput): Promise<{ supervisionStartId: string }> {
       const now = clock();
-      const written = await db.$transaction(async (tx) => {
-        const earlier = await tx.supervisionStart.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-        if (earlier) return { result: { supervisionStartId: earlier.id }, message: null };
+      return writeOnce({ db, events, logger }, input.idempotencyKey, async (tx) => {
         const row = await tx.supervisionStart.create({
           data: {
             projectId: input.projectId,
@@ -452,8 +438,6 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
         });
         return { result: { supervisionStartId: row.id }, message };
       });
-      publish(written.message);
-      return written.result;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from '../prisma/generated/client';
-import type { Tx } from '../platform/db';
+import type { Db, Tx } from '../platform/db';
+import type { Logger } from '../platform/logger';
 import type { EventPublisher, TimelineEventMessage } from './types';
 
 export interface NewTimelineEvent {
@@ -95,4 +96,25 @@ export async function notify(
     },
     update: {},
   });
+}
+
+/**
+ * The shape of every read-model write: in one transaction, return the first run's result
+ * when the key is already written, otherwise write and append the timeline event; publish
+ * only after the commit, so a retried activity never writes or announces anything twice.
+ */
+export async function writeOnce<R>(
+  deps: { db: Db; events: EventPublisher; logger: Logger },
+  key: string,
+  write: (tx: Tx) => Promise<{ result: R; message: TimelineEventMessage }>,
+): Promise<R> {
+  const written = await deps.db.$transaction(async (tx) => {
+    const earlier = await earlierResult<R>(tx, key);
+    if (earlier) return { result: earlier, message: null };
+    return write(tx);
+  });
+  if (written.message) {
+    publishAll(deps.events, [written.message], (err) => deps.logger.warn({ err }, 'live publish failed'));
+  }
+  return written.result;
 }

@@ -179,10 +179,7 @@ export function siteRoutes({ db }: AppDeps): Router {
       if (!site) throw new AppError('NOT_FOUND', 'Site not found');
       const model = riskModel(query.model ?? site.riskModel);
       if (!model) throw new AppError('VALIDATION', `Unknown risk model "${query.model}"`, { field: 'model' });
-      const window = {
-        from: query.from ? new Date(`${query.from}T00:00:00Z`) : undefined,
-        to: query.to ? new Date(`${query.to}T23:59:59.999Z`) : undefined,
-      };
+      const window = windowOf(query);
       const { input, inspectionsUsed, lastInspectionAt } = siteInputFromInspections(
         site,
         site.inspections.map((i) => ({

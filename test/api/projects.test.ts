@@ -10,6 +10,7 @@ import { seed, DEMO } from '../../prisma/seed';
 import { freshDatabase, temporalAddress } from '../support/env';
 import { ApiClient } from '../../api/client';
 import { decideThroughApi, submitThroughApi } from '../support/http-cases';
+import { hearingCommand } from '../support/cases';
 import type { AdviceAnswers } from '../../domain/advice';
 
 const logger = pino({ level: 'silent' });
@@ -186,15 +187,7 @@ describe('API against real PostgreSQL and Temporal', () => {
   it('takes third-party comments only while the notice is open, once per key, hiding anonymous names', async () => {
     const { id } = await api.createProject({ organisationId: DEMO.festivalOrgId, title: 'Kuulutustesti' });
     await submitThroughApi(api, id, FESTIVAL);
-    await api.sectionCommand(id, 'noise', {
-      action: 'startHearing',
-      closesAt: new Date(Date.now() + 2500).toISOString(),
-      titleFi: 'Kuulutus',
-      titleEn: 'Notice',
-      textFi: 'Teksti',
-      textEn: 'Text',
-      area: { type: 'Circle', center: [23.76, 61.5], radiusMeters: 300 },
-    });
+    await api.sectionCommand(id, 'noise', hearingCommand(2500));
     const notices = await api.request<Array<{ id: string; projectId: string; open: boolean }>>('GET', '/api/notices');
     const notice = notices.find((n) => n.projectId === id)!;
     expect(notice.open).toBe(true);

@@ -10,6 +10,7 @@ import { seed, DEMO } from '../../prisma/seed';
 import { freePort, freshDatabase, temporalAddress } from '../support/env';
 import { ApiClient } from '../../api/client';
 import { decideThroughApi, submitThroughApi } from '../support/http-cases';
+import { hearingCommand } from '../support/cases';
 
 const root = path.resolve(__dirname, '..', '..');
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -68,15 +69,7 @@ describe('production topology: PostgreSQL + Temporal + API + two workers', () =>
 
     // The noise permit's hearing is a durable timer; kill -9 every worker while it runs and
     // while a command is in flight, then start a fresh worker: the timer and the command complete.
-    await api.sectionCommand(id, 'noise', {
-      action: 'startHearing',
-      closesAt: new Date(Date.now() + 2000).toISOString(),
-      titleFi: 'Kuulutus',
-      titleEn: 'Notice',
-      textFi: 'Teksti',
-      textEn: 'Text',
-      area: { type: 'Circle', center: [23.76, 61.5], radiusMeters: 300 },
-    });
+    await api.sectionCommand(id, 'noise', hearingCommand(2000));
     for (const worker of workers) worker.kill('SIGKILL');
     const others = submitted.permits.map((p) => p.permitType).filter((t) => t !== 'noise');
     const key = randomUUID();

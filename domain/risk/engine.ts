@@ -3,7 +3,15 @@
  * risk class from the group's class range, inspection frequency from the band. Pure and
  * deterministic: the same model and input always give the same, fully explained result.
  */
-import { GRADES, applicableFactors, type Grade, type RiskModel, type TargetGroup } from './model';
+import {
+  GRADES,
+  applicableFactors,
+  type Grade,
+  type RiskArea,
+  type RiskFactor,
+  type RiskModel,
+  type TargetGroup,
+} from './model';
 
 export interface SiteInput {
   model?: string;
@@ -41,9 +49,11 @@ export interface FactorResult {
   nameFi: string;
   nameEn: string;
   kind: 'presence' | 'graded';
+  /** Graded factors: points = gradeValue × pointsPerGrade (A–D → 0–3). */
   grade?: Grade;
+  gradeValue?: number;
+  pointsPerGrade?: number;
   points: number;
-  arithmetic: string;
 }
 
 export interface AreaResult {
@@ -115,13 +125,47 @@ export function classify(score: number, ranges: ClassRanges): { riskClass: RiskC
   return { riskClass: 'R3', band: score >= ranges.r3Mid ? 'R3-upper' : 'R3-lower' };
 }
 
+/**
+ * Lookups derived once per model (models are immutable once loaded): factors and areas by
+ * id, points per grade step, and per group the applicable factors of each area. Keeps an
+ * assessment linear in the number of factors.
+ */
+interface CompiledModel {
+  factors: Map<string, RiskFactor>;
+  areas: Map<string, RiskArea>;
+  unit: Map<string, number>;
+  groups: Map<string, { group: TargetGroup; byArea: Map<string, RiskFactor[]>; applicable: Set<string> }>;
+}
+const compiledModels = new WeakMap<RiskModel, CompiledModel>();
+
+function compile(model: RiskModel): CompiledModel {
+  const cached = compiledModels.get(model);
+  if (cached) return cached;
+  const shares = new Map<string, number>();
+  for (const f of model.factors) shares.set(f.area, (shares.get(f.area) ?? 0) + (f.share ?? 0));
+  const areas = new Map(model.areas.map((a) => [a.id, a]));
+  const unit = new Map<string, number>();
+  for (const f of model.factors) {
+    const area = areas.get(f.area)!;
+    if (f.share !== undefined) unit.set(f.id, (f.share * area.maxPoints) / (3 * shares.get(f.area)!));
+  }
+  const groups = new Map(
+    model.groups.map((g) => {
+      const byArea = new Map(model.areas.map((a) => [a.id, applicableFactors(model, g, a.id)]));
+      const applicable = new Set([...byArea.values()].flat().map((f) => f.id));
+      return [g.id, { group: g, byArea, applicable }];
+    }),
+  );
+  const compiled = { factors: new Map(model.factors.map((f) => [f.id, f])), areas, unit, groups };
+  compiledModels.set(model, compiled);
+  return compiled;
+}
+
 /** Points of a graded factor per grade step: its share of the area's maximum. */
 export function pointsPerGrade(model: RiskModel, factorId: string): number {
-  const factor = model.factors.find((f) => f.id === factorId);
-  const area = model.areas.find((a) => a.id === factor?.area);
-  if (!factor || !area || factor.share === undefined) throw new Error(`not a graded factor: ${factorId}`);
-  const shares = model.factors.filter((f) => f.area === area.id).reduce((s, f) => s + (f.share ?? 0), 0);
-  return (factor.share * area.maxPoints) / (3 * shares);
+  const unit = compile(model).unit.get(factorId);
+  if (unit === undefined) throw new Error(`not a graded factor: ${factorId}`);
+  return unit;
 }
 
 export function frequencyFor(group: TargetGroup, band: Band, monthsOpen?: number): number {
@@ -132,19 +176,21 @@ function validate(model: RiskModel, input: SiteInput): TargetGroup {
   if (input.model !== undefined && input.model !== model.id) {
     throw new RiskInputError('model', `unknown model "${input.model}" (this is "${model.id}")`);
   }
-  const group = model.groups.find((g) => g.id === input.targetGroup);
-  if (!group) throw new RiskInputError('targetGroup', `unknown target group "${input.targetGroup}"`);
+  const compiled = compile(model);
+  const entry = compiled.groups.get(input.targetGroup);
+  if (!entry) throw new RiskInputError('targetGroup', `unknown target group "${input.targetGroup}"`);
+  const group = entry.group;
   if (
     input.monthsOpen !== undefined &&
     !(Number.isInteger(input.monthsOpen) && input.monthsOpen >= 1 && input.monthsOpen <= 12)
   ) {
     throw new RiskInputError('monthsOpen', 'must be a whole number of months from 1 to 12');
   }
-  const applicable = new Set(model.areas.flatMap((a) => applicableFactors(model, group, a.id)).map((f) => f.id));
+  const applicable = entry.applicable;
   const exclusive = new Map<string, string>();
   (input.present ?? []).forEach((id, i) => {
-    const factor = model.factors.find((f) => f.id === id);
-    const area = model.areas.find((a) => a.id === factor?.area);
+    const factor = compiled.factors.get(id);
+    const area = factor && compiled.areas.get(factor.area);
     if (!factor || !area) throw new RiskInputError(`present.${i}`, `unknown factor "${id}"`);
     if (area.kind !== 'presence') throw new RiskInputError(`present.${i}`, `"${id}" is graded A–D, not present/absent`);
     if (!applicable.has(id)) throw new RiskInputError(`present.${i}`, `"${id}" does not apply to ${group.id}`);
@@ -156,8 +202,8 @@ function validate(model: RiskModel, input: SiteInput): TargetGroup {
   });
   const present = new Set(input.present ?? []);
   for (const [id, grade] of Object.entries(input.grades ?? {})) {
-    const factor = model.factors.find((f) => f.id === id);
-    const area = model.areas.find((a) => a.id === factor?.area);
+    const factor = compiled.factors.get(id);
+    const area = factor && compiled.areas.get(factor.area);
     if (!factor || !area) throw new RiskInputError(`grades.${id}`, `unknown factor "${id}"`);
     if (area.kind !== 'graded') throw new RiskInputError(`grades.${id}`, `"${id}" is present/absent, not graded`);
     if (!(grade in GRADES)) throw new RiskInputError(`grades.${id}`, `grade must be A, B, C or D (got "${grade}")`);
@@ -172,6 +218,7 @@ function validate(model: RiskModel, input: SiteInput): TargetGroup {
 /** Assesses one site; throws RiskInputError on bad input, returns classified: false when data is missing. */
 export function assess(model: RiskModel, input: SiteInput): Assessment {
   const group = validate(model, input);
+  const compiled = compile(model);
   const present = new Set(input.present ?? []);
   const grades = (input.grades ?? {}) as Record<string, Grade>;
   const missing: string[] = [];
@@ -192,7 +239,7 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
       });
       continue;
     }
-    const applicable = applicableFactors(model, group, area.id);
+    const applicable = compiled.groups.get(group.id)!.byArea.get(area.id)!;
     if (applicable.length === 0) continue;
     for (const factor of applicable) {
       if (area.kind === 'presence') {
@@ -205,7 +252,6 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
           nameEn: factor.nameEn,
           kind: 'presence',
           points: p,
-          arithmetic: `present: ${p}`,
         });
       } else {
         if (factor.requires && !factor.requires.some((r) => present.has(r))) continue;
@@ -214,7 +260,7 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
           missing.push(factor.id);
           continue;
         }
-        const unit = pointsPerGrade(model, factor.id);
+        const unit = compiled.unit.get(factor.id)!;
         const p = GRADES[grade] * unit;
         points += p;
         factors.push({
@@ -223,8 +269,9 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
           nameEn: factor.nameEn,
           kind: 'graded',
           grade,
+          gradeValue: GRADES[grade],
+          pointsPerGrade: round3(unit),
           points: round2(p),
-          arithmetic: `${grade}=${GRADES[grade]} × ${round3(unit)} = ${round2(p)}`,
         });
       }
     }

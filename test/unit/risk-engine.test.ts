@@ -172,7 +172,10 @@ describe('assessment rules', () => {
       ['facts', 3],
       ['graded', 7],
     ]);
-    expect(result.areas[2]!.factors.map((f) => f.arithmetic)).toEqual(['D=3 × 1 = 3', 'C=2 × 2 = 4']);
+    expect(result.areas[2]!.factors.map((f) => [f.grade, f.gradeValue, f.pointsPerGrade, f.points])).toEqual([
+      ['D', 3, 1, 3],
+      ['C', 2, 2, 4],
+    ]);
     expect(result.arithmetic.join('\n')).toMatch(/frequency 2\/yr × 1.25 = 2.5\/yr/);
   });
 

@@ -130,11 +130,22 @@ export function classify(score: number, ranges: ClassRanges): { riskClass: RiskC
  * id, points per grade step, and per group the applicable factors of each area. Keeps an
  * assessment linear in the number of factors.
  */
+interface CompiledFactor {
+  factor: RiskFactor;
+  kind: RiskArea['kind'];
+  unit: number;
+  /** Rounded points at grades A–D, and the rounded unit, as reported. */
+  gradePoints: [number, number, number, number];
+  unitRounded: number;
+}
 interface CompiledModel {
-  factors: Map<string, RiskFactor>;
+  factors: Map<string, CompiledFactor>;
   areas: Map<string, RiskArea>;
   unit: Map<string, number>;
-  groups: Map<string, { group: TargetGroup; byArea: Map<string, RiskFactor[]>; applicable: Set<string> }>;
+  groups: Map<
+    string,
+    { group: TargetGroup; byArea: Map<string, CompiledFactor[]>; applicable: Set<string>; ranges: ClassRanges }
+  >;
 }
 const compiledModels = new WeakMap<RiskModel, CompiledModel>();
 
@@ -149,14 +160,29 @@ function compile(model: RiskModel): CompiledModel {
     const area = areas.get(f.area)!;
     if (f.share !== undefined) unit.set(f.id, (f.share * area.maxPoints) / (3 * shares.get(f.area)!));
   }
-  const groups = new Map(
-    model.groups.map((g) => {
-      const byArea = new Map(model.areas.map((a) => [a.id, applicableFactors(model, g, a.id)]));
-      const applicable = new Set([...byArea.values()].flat().map((f) => f.id));
-      return [g.id, { group: g, byArea, applicable }];
+  const factors = new Map<string, CompiledFactor>(
+    model.factors.map((f) => {
+      const u = unit.get(f.id) ?? 0;
+      const entry: CompiledFactor = {
+        factor: f,
+        kind: areas.get(f.area)!.kind,
+        unit: u,
+        gradePoints: [0, round2(u), round2(2 * u), round2(3 * u)],
+        unitRounded: round3(u),
+      };
+      return [f.id, entry];
     }),
   );
-  const compiled = { factors: new Map(model.factors.map((f) => [f.id, f])), areas, unit, groups };
+  const groups = new Map(
+    model.groups.map((g) => {
+      const byArea = new Map(
+        model.areas.map((a) => [a.id, applicableFactors(model, g, a.id).map((f) => factors.get(f.id)!)]),
+      );
+      const applicable = new Set([...byArea.values()].flat().map((f) => f.factor.id));
+      return [g.id, { group: g, byArea, applicable, ranges: classRanges(g) }];
+    }),
+  );
+  const compiled = { factors, areas, unit, groups };
   compiledModels.set(model, compiled);
   return compiled;
 }
@@ -172,7 +198,7 @@ export function frequencyFor(group: TargetGroup, band: Band, monthsOpen?: number
   return round3(group.baselinePerYear * BAND_MULTIPLIER[band] * ((monthsOpen ?? 12) / 12));
 }
 
-function validate(model: RiskModel, input: SiteInput): TargetGroup {
+function validate(model: RiskModel, input: SiteInput): { group: TargetGroup; present: Set<string> } {
   if (input.model !== undefined && input.model !== model.id) {
     throw new RiskInputError('model', `unknown model "${input.model}" (this is "${model.id}")`);
   }
@@ -188,38 +214,45 @@ function validate(model: RiskModel, input: SiteInput): TargetGroup {
   }
   const applicable = entry.applicable;
   const exclusive = new Map<string, string>();
-  (input.present ?? []).forEach((id, i) => {
+  const presentList = input.present ?? [];
+  for (let i = 0; i < presentList.length; i++) {
+    const id = presentList[i]!;
     const factor = compiled.factors.get(id);
-    const area = factor && compiled.areas.get(factor.area);
-    if (!factor || !area) throw new RiskInputError(`present.${i}`, `unknown factor "${id}"`);
-    if (area.kind !== 'presence') throw new RiskInputError(`present.${i}`, `"${id}" is graded A–D, not present/absent`);
+    if (!factor) throw new RiskInputError(`present.${i}`, `unknown factor "${id}"`);
+    if (factor.kind !== 'presence')
+      throw new RiskInputError(`present.${i}`, `"${id}" is graded A–D, not present/absent`);
     if (!applicable.has(id)) throw new RiskInputError(`present.${i}`, `"${id}" does not apply to ${group.id}`);
-    if (factor.exclusive) {
-      const other = exclusive.get(factor.exclusive);
+    const key = factor.factor.exclusive;
+    if (key) {
+      const other = exclusive.get(key);
       if (other) throw new RiskInputError(`present.${i}`, `"${id}" and "${other}" exclude each other`);
-      exclusive.set(factor.exclusive, id);
-    }
-  });
-  const present = new Set(input.present ?? []);
-  for (const [id, grade] of Object.entries(input.grades ?? {})) {
-    const factor = compiled.factors.get(id);
-    const area = factor && compiled.areas.get(factor.area);
-    if (!factor || !area) throw new RiskInputError(`grades.${id}`, `unknown factor "${id}"`);
-    if (area.kind !== 'graded') throw new RiskInputError(`grades.${id}`, `"${id}" is present/absent, not graded`);
-    if (!(grade in GRADES)) throw new RiskInputError(`grades.${id}`, `grade must be A, B, C or D (got "${grade}")`);
-    if (!applicable.has(id)) throw new RiskInputError(`grades.${id}`, `"${id}" does not apply to ${group.id}`);
-    if (factor.requires && !factor.requires.some((r) => present.has(r))) {
-      throw new RiskInputError(`grades.${id}`, `"${id}" applies only with ${factor.requires.join(' or ')}`);
+      exclusive.set(key, id);
     }
   }
-  return group;
+  const present = new Set(presentList);
+  const grades = input.grades ?? {};
+  for (const id in grades) {
+    const grade = grades[id]!;
+    const factor = compiled.factors.get(id);
+    if (!factor) throw new RiskInputError(`grades.${id}`, `unknown factor "${id}"`);
+    if (factor.kind !== 'graded') throw new RiskInputError(`grades.${id}`, `"${id}" is present/absent, not graded`);
+    if (grade !== 'A' && grade !== 'B' && grade !== 'C' && grade !== 'D') {
+      throw new RiskInputError(`grades.${id}`, `grade must be A, B, C or D (got "${grade}")`);
+    }
+    if (!applicable.has(id)) throw new RiskInputError(`grades.${id}`, `"${id}" does not apply to ${group.id}`);
+    const requires = factor.factor.requires;
+    if (requires && !requires.some((r) => present.has(r))) {
+      throw new RiskInputError(`grades.${id}`, `"${id}" applies only with ${requires.join(' or ')}`);
+    }
+  }
+  return { group, present };
 }
 
 /** Assesses one site; throws RiskInputError on bad input, returns classified: false when data is missing. */
 export function assess(model: RiskModel, input: SiteInput): Assessment {
-  const group = validate(model, input);
+  const { group, present } = validate(model, input);
   const compiled = compile(model);
-  const present = new Set(input.present ?? []);
+  const byArea = compiled.groups.get(group.id)!.byArea;
   const grades = (input.grades ?? {}) as Record<string, Grade>;
   const missing: string[] = [];
   const areas: AreaResult[] = [];
@@ -239,9 +272,10 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
       });
       continue;
     }
-    const applicable = compiled.groups.get(group.id)!.byArea.get(area.id)!;
+    const applicable = byArea.get(area.id)!;
     if (applicable.length === 0) continue;
-    for (const factor of applicable) {
+    for (const compiledFactor of applicable) {
+      const factor = compiledFactor.factor;
       if (area.kind === 'presence') {
         if (!present.has(factor.id)) continue;
         const p = factor.points ?? 0;
@@ -260,18 +294,17 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
           missing.push(factor.id);
           continue;
         }
-        const unit = compiled.unit.get(factor.id)!;
-        const p = GRADES[grade] * unit;
-        points += p;
+        const value = GRADES[grade];
+        points += value * compiledFactor.unit;
         factors.push({
           id: factor.id,
           nameFi: factor.nameFi,
           nameEn: factor.nameEn,
           kind: 'graded',
           grade,
-          gradeValue: GRADES[grade],
-          pointsPerGrade: round3(unit),
-          points: round2(p),
+          gradeValue: value,
+          pointsPerGrade: compiledFactor.unitRounded,
+          points: compiledFactor.gradePoints[value]!,
         });
       }
     }
@@ -285,7 +318,7 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
       factors,
     });
   }
-  const ranges = classRanges(group);
+  const ranges = compiled.groups.get(group.id)!.ranges;
   const seasonalFactor = round3((input.monthsOpen ?? 12) / 12);
   const base = {
     model: { id: model.id, version: model.version },

@@ -1,4 +1,8 @@
-/** F06 processing-time forecast: history of completed permits of the same type, norms when thin, overrides win. */
+/**
+ * F06 processing-time forecast (shown as the F10 timeline): completed permits of the same
+ * type when there are enough of them, the catalogue's norms when there are not, and an
+ * authority's override above both.
+ */
 import { PERMIT_STEPS, type PermitStepName, type PermitTypeDef } from './catalogue';
 
 export interface StepForecast {
@@ -6,7 +10,9 @@ export interface StepForecast {
   medianDays: number;
   p80Days: number;
   source: 'history' | 'norm' | 'override';
+  /** Usable completed durations behind the step, whatever the source. */
   samples: number;
+  /** The authority's reason, for an override. */
   reason?: string;
 }
 export interface ForecastOverride {
@@ -20,33 +26,53 @@ export const MIN_SAMPLES = 5;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Percentile with linear interpolation between closest ranks (numpy's default). */
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) throw new Error('percentile of no values');
-  const sorted = [...values].sort((a, b) => a - b);
+/**
+ * Percentile `p` (0–100) with linear interpolation between the closest ranks, as numpy's
+ * default: [1, 2, 3, 4] at 80 is 3.4. The input need not be sorted and is not modified.
+ */
+export function percentile(sortedOrUnsorted: number[], p: number): number {
+  if (sortedOrUnsorted.length === 0) throw new RangeError('percentile of no values');
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be within 0–100, got ${p}`);
+  if (!sortedOrUnsorted.every(Number.isFinite)) throw new RangeError('percentile of a non-finite value');
+  const sorted = [...sortedOrUnsorted].sort((a, b) => a - b);
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
+const skipsHearing = (def: PermitTypeDef, opts: { hearing?: boolean }) => !def.hearing || opts.hearing === false;
+
+/**
+ * Forecast of each step and of the whole permit. Per step: an override wins; else history
+ * with at least MIN_SAMPLES durations (median and p80); else the norm (median = p80). Steps
+ * the type skips (norm 0, no history) and the hearing steps of a case without a hearing are
+ * left out. Days are rounded to one decimal, and the totals are sums of the rounded steps so
+ * that the timeline adds up.
+ */
 export function forecastPermit(
   def: PermitTypeDef,
   history: Partial<Record<PermitStepName, number[]>>,
   overrides: ForecastOverride[] = [],
   opts: { hearing?: boolean } = {},
 ): { steps: StepForecast[]; totalMedianDays: number; totalP80Days: number } {
-  const hearing = opts.hearing ?? def.hearing;
+  for (const o of overrides) {
+    if (!(Number.isFinite(o.days) && o.days >= 0)) throw new RangeError(`override of ${o.step} must be ≥ 0 days`);
+  }
   const steps: StepForecast[] = [];
   for (const step of PERMIT_STEPS) {
-    if (!hearing && (step === 'hearing' || step === 'replies')) continue;
-    const override = overrides.find((o) => o.step === step);
-    const samples = history[step] ?? [];
+    if (skipsHearing(def, opts) && (step === 'hearing' || step === 'replies')) continue;
+    // Overrides are appended as the authority revises them, so the latest one counts.
+    const override = overrides.filter((o) => o.step === step).at(-1);
+    // Durations come from stored timestamps; a negative or broken one (a clock fix, a bad
+    // import) must not make the whole forecast fail, so it is simply not evidence.
+    const samples = (history[step] ?? []).filter((d) => Number.isFinite(d) && d >= 0);
     if (override) {
+      const days = round1(override.days);
       steps.push({
         step,
-        medianDays: round1(override.days),
-        p80Days: round1(override.days),
+        medianDays: days,
+        p80Days: days,
         source: 'override',
         samples: samples.length,
         reason: override.reason,
@@ -60,13 +86,8 @@ export function forecastPermit(
         samples: samples.length,
       });
     } else if (def.norms[step] > 0) {
-      steps.push({
-        step,
-        medianDays: def.norms[step],
-        p80Days: def.norms[step],
-        source: 'norm',
-        samples: samples.length,
-      });
+      const days = round1(def.norms[step]);
+      steps.push({ step, medianDays: days, p80Days: days, source: 'norm', samples: samples.length });
     }
   }
   return {
@@ -76,16 +97,26 @@ export function forecastPermit(
   };
 }
 
-/** What is left: the rest of the current step (never below zero) plus every later step. */
+/**
+ * What is left: the rest of the current step (never below zero, however late it runs) plus
+ * every later step. A current step the forecast left out contributes nothing of its own.
+ */
 export function remainingForecast(
   forecast: StepForecast[],
   currentStep: PermitStepName,
   daysInCurrentStep: number,
 ): { medianDays: number; p80Days: number } {
-  const at = forecast.findIndex((s) => s.step === currentStep);
-  if (at < 0) return { medianDays: 0, p80Days: 0 };
-  const [current, ...later] = forecast.slice(at);
-  const sum = (pick: (s: StepForecast) => number) =>
-    round1(Math.max(0, pick(current!) - daysInCurrentStep) + later.reduce((s, x) => s + pick(x), 0));
-  return { medianDays: sum((s) => s.medianDays), p80Days: sum((s) => s.p80Days) };
+  if (Number.isNaN(daysInCurrentStep)) throw new RangeError('days in the current step is not a number');
+  const at = PERMIT_STEPS.indexOf(currentStep);
+  const elapsed = Math.max(0, daysInCurrentStep);
+  let medianDays = 0;
+  let p80Days = 0;
+  for (const s of forecast) {
+    const order = PERMIT_STEPS.indexOf(s.step);
+    if (order < at) continue;
+    const spent = order === at ? elapsed : 0;
+    medianDays += Math.max(0, s.medianDays - spent);
+    p80Days += Math.max(0, s.p80Days - spent);
+  }
+  return { medianDays: round1(medianDays), p80Days: round1(p80Days) };
 }

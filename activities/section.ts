@@ -44,7 +44,7 @@ export interface PreparedPermit {
 }
 
 /** Input of the hand-over to supervision; the supervision issue turns this into its workflow's start. */
-export interface SupervisionCycleInput {
+export interface SupervisionHandOver {
   projectId: string;
   permitType: string;
   authorityCode: string;
@@ -406,9 +406,34 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
      * Hands a final permit (or an accepted notification) over to supervision of the site.
      * Until the supervision workflow exists this records the start request it will consume.
      */
-    async startSupervisionCycle(input: SupervisionCycleInput): Promise<{ supervisionStartId: string }> {
+    /**
+     * The hand-over to supervision: records it, and when the permit type is supervised
+     * (catalogue `supervision`) creates the site from the project — its location unknown until
+     * the supervisor pins it — so the workflow can start the site's supervision cycle.
+     */
+    async startSupervisionCycle(input: SupervisionHandOver): Promise<{ supervisionStartId: string; siteId?: string }> {
       const now = clock();
       return writeOnce({ db, events, logger }, input.idempotencyKey, async (tx) => {
+        const supervised = permitTypeDef(input.permitType)?.supervision;
+        let siteId: string | undefined;
+        if (supervised) {
+          const project = await tx.permitProject.findUniqueOrThrow({ where: { id: input.projectId } });
+          const common = ((project.draft as ProjectDraft | null)?.common ?? {}) as Record<string, unknown>;
+          const text = (key: string, fallback: string) =>
+            typeof common[key] === 'string' && common[key] ? (common[key] as string) : fallback;
+          const site = await tx.site.create({
+            data: {
+              organisationId: project.organisationId,
+              projectId: project.id,
+              name: project.title,
+              address: text('address', ''),
+              municipality: text('municipality', project.municipality),
+              riskModel: supervised.model,
+              targetGroup: supervised.targetGroup,
+            },
+          });
+          siteId = site.id;
+        }
         const row = await tx.supervisionStart.create({
           data: {
             projectId: input.projectId,
@@ -416,6 +441,7 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
             procedure: input.procedure,
             decision: input.decision,
             requestedAt: now,
+            siteId,
             idempotencyKey: input.idempotencyKey,
           },
         });
@@ -433,10 +459,14 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
           permitType: input.permitType,
           type: 'supervisionStarted',
           key: input.idempotencyKey,
-          payload: { procedure: input.procedure, decision: input.decision, result: { supervisionStartId: row.id } },
+          payload: {
+            procedure: input.procedure,
+            decision: input.decision,
+            result: { supervisionStartId: row.id, ...(siteId ? { siteId } : {}) },
+          },
           at: now,
         });
-        return { result: { supervisionStartId: row.id }, message };
+        return { result: { supervisionStartId: row.id, ...(siteId ? { siteId } : {}) }, message };
       });
     },
   };

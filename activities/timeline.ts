@@ -74,7 +74,7 @@ export async function moveStep(tx: Tx, projectId: string, permitType: string, fr
 export async function notify(
   tx: Tx,
   n: {
-    projectId: string;
+    projectId: string | null;
     recipientKind: string;
     recipient: string;
     kind: string;

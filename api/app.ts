@@ -5,7 +5,8 @@ import helmet from 'helmet';
 import { AppError, problemHandler } from './errors';
 import { projectRoutes, projectWorkflowId } from './projects';
 import { publicRoutes } from './public';
-import { riskReportRoutes, siteRoutes } from './sites';
+import { riskReportRoutes } from './risk-reports';
+import { siteRoutes } from './sites';
 import { asyncRoute, type AppDeps } from './shared';
 
 export type { AppDeps };

@@ -1,18 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { stringify } from 'csv-stringify/sync';
-import type { Response } from 'express';
-import type { Db } from '../platform/db';
-import {
-  assess,
-  classCounts,
-  groupRanking,
-  rankingByGroup,
-  riskModel,
-  siteInputFromInspections,
-  topAreas,
-  type AssessedSite,
-} from '../domain/risk';
+import { assess, riskModel, siteInputFromInspections } from '../domain/risk';
 import { AppError } from './errors';
 import { ZIdParam } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
@@ -23,120 +11,11 @@ export const ZAssessmentQuery = z
   .strict()
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
 
-export const ZReportQuery = z
-  .object({ from: ZDate.optional(), to: ZDate.optional(), format: z.enum(['json', 'csv']).default('json') })
-  .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
-
 function windowOf(q: { from?: string; to?: string }) {
   return {
     from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
     to: q.to ? new Date(`${q.to}T23:59:59.999Z`) : undefined,
   };
-}
-
-/** Assesses every site of the default model from its inspections in the window. */
-async function assessAll(db: Db, q: { from?: string; to?: string }): Promise<AssessedSite[]> {
-  const window = windowOf(q);
-  const sites = await db.site.findMany({
-    include: {
-      inspections: {
-        where: {
-          inspectedAt: { ...(window.from ? { gte: window.from } : {}), ...(window.to ? { lte: window.to } : {}) },
-        },
-      },
-    },
-  });
-  return sites.flatMap((site) => {
-    const model = riskModel(site.riskModel);
-    if (!model) return [];
-    const { input } = siteInputFromInspections(
-      site,
-      site.inspections.map((i) => ({
-        inspectedAt: i.inspectedAt,
-        grades: i.grades as Record<string, string>,
-        present: i.present,
-      })),
-    );
-    return [{ siteId: site.id, siteName: site.name, assessment: assess(model, input) }];
-  });
-}
-
-/** JSON, or CSV with one row per record (nested lists flattened by the caller). */
-function send(res: Response, format: 'json' | 'csv', name: string, json: unknown, rows: object[]) {
-  if (format === 'json') {
-    res.json(json);
-    return;
-  }
-  res
-    .type('text/csv; charset=utf-8')
-    .attachment(`${name}.csv`)
-    .send(stringify(rows, { header: true, bom: true }));
-}
-
-/** Use case 2 reports over every site (JSON or CSV): ranking, one group, class counts, top areas. */
-export function riskReportRoutes({ db }: AppDeps): Router {
-  const router = Router();
-
-  /** GET /api/risk-reports/ranking?from&to&format — 200: sites ranked by frequency, grouped by target group; 400. */
-  router.get(
-    '/ranking',
-    asyncRoute(async (req, res) => {
-      const q = ZReportQuery.parse(req.query);
-      const groups = rankingByGroup(await assessAll(db, q));
-      send(
-        res,
-        q.format,
-        'ranking',
-        groups,
-        groups.flatMap((g) => g.sites),
-      );
-    }),
-  );
-
-  /** GET /api/risk-reports/groups/:group?from&to&format — 200: one group's sites ranked; 400; 404 unknown group. */
-  router.get(
-    '/groups/:group',
-    asyncRoute(async (req, res) => {
-      const { group } = z.object({ group: z.string().min(1).max(60) }).parse(req.params);
-      const q = ZReportQuery.parse(req.query);
-      if (!riskModel()?.groups.some((g) => g.id === group)) {
-        throw new AppError('NOT_FOUND', `Unknown target group "${group}"`, { field: 'group' });
-      }
-      const sites = groupRanking(await assessAll(db, q), group);
-      send(res, q.format, `group-${group}`, sites, sites);
-    }),
-  );
-
-  /** GET /api/risk-reports/class-counts?from&to&format — 200: per group sites in R1/R2/R3 and unclassified; 400. */
-  router.get(
-    '/class-counts',
-    asyncRoute(async (req, res) => {
-      const q = ZReportQuery.parse(req.query);
-      const counts = classCounts(await assessAll(db, q));
-      send(res, q.format, 'class-counts', counts, counts);
-    }),
-  );
-
-  /** GET /api/risk-reports/top-areas?from&to&format — 200: per group the areas causing the most points; 400. */
-  router.get(
-    '/top-areas',
-    asyncRoute(async (req, res) => {
-      const q = ZReportQuery.parse(req.query);
-      const top = topAreas(await assessAll(db, q));
-      send(
-        res,
-        q.format,
-        'top-areas',
-        top,
-        top.flatMap((g) =>
-          g.areas.map((a, rank) => ({ targetGroup: g.targetGroup, sites: g.sites, rank: rank + 1, ...a })),
-        ),
-      );
-    }),
-  );
-
-  return router;
 }
 
 /** Supervised sites and their risk assessments (use case 1 of the risk method). */

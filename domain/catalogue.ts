@@ -72,6 +72,12 @@ export interface PermitTypeDef {
   /** Norm durations in days per step; 0 for steps the type skips. */
   norms: Record<PermitStepName, number>;
   guideUrl?: string;
+  /**
+   * Where a final permit or an accepted notification hands the site over to risk-based
+   * supervision: the risk model and its target group. Types without it (one-off events'
+   * area use, structures) end with the decision.
+   */
+  supervision?: { model: string; targetGroup: string };
 }
 
 /**
@@ -162,6 +168,10 @@ const ZPermitTypeDef = z
       )
       .strict(),
     guideUrl: z.url().optional(),
+    supervision: z
+      .object({ model: z.string().min(1), targetGroup: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -23,6 +23,8 @@ export async function createWorker(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    // A deploy drains running activities instead of cancelling them mid-write.
+    shutdownGraceTime: '10 seconds',
     activities: createActivities(deps),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource()),
   });

@@ -6,6 +6,7 @@
 import { loadConfig } from '../platform/config';
 import { openDb, type Db } from '../platform/db';
 import { applicableFactors, riskModel } from '../domain/risk';
+import { storeAssessment } from '../activities/assessment';
 
 export const DEMO = {
   organisationId: '00000000-0000-4000-8000-000000000001',
@@ -108,101 +109,115 @@ function demoGrades(site: DemoSite, salt: number): Record<string, string> {
 
 export async function seed(db: Db): Promise<boolean> {
   if ((await db.organisation.count()) > 0) return false;
-  await db.$transaction(async (tx) => {
-    await tx.organisation.createMany({
-      data: [
-        { id: DEMO.organisationId, name: 'Pirkanmaan Elintarvike Oy', businessId: '1234567-8', kind: 'COMPANY' },
-        { id: DEMO.festivalOrgId, name: 'Tammerfest ry', businessId: '2345678-9', kind: 'ASSOCIATION' },
-      ],
-    });
-    await tx.authority.createMany({
-      data: [
-        { code: 'CITY-TRE', nameFi: 'Tampereen kaupunki', nameEn: 'City of Tampere', email: 'luvat@tampere.example' },
-        {
-          code: 'POLICE-SISA',
-          nameFi: 'Sisä-Suomen poliisilaitos',
-          nameEn: 'Police of Central Finland',
-          email: 'luvat@poliisi.example',
-        },
-        {
-          code: 'RESCUE-PIR',
-          nameFi: 'Pirkanmaan pelastuslaitos',
-          nameEn: 'Pirkanmaa Rescue Department',
-          email: 'pelastus@pirkanmaa.example',
-        },
-        {
-          code: 'AVI-LSU',
-          nameFi: 'Länsi- ja Sisä-Suomen aluehallintovirasto',
-          nameEn: 'Regional State Administrative Agency',
-          email: 'kirjaamo@avi.example',
-        },
-        {
-          code: 'TUKES',
-          nameFi: 'Turvallisuus- ja kemikaalivirasto',
-          nameEn: 'Finnish Safety and Chemicals Agency',
-          email: 'kirjaamo@tukes.example',
-        },
-      ],
-    });
-    const city = await tx.authority.findUniqueOrThrow({ where: { code: 'CITY-TRE' } });
-    const police = await tx.authority.findUniqueOrThrow({ where: { code: 'POLICE-SISA' } });
-    await tx.user.createMany({
-      data: [
-        {
-          email: 'maija.manager@elintarvike.example',
-          name: 'Maija Mäkinen',
-          role: 'CUSTOMER',
-          organisationId: DEMO.organisationId,
-        },
-        {
-          email: 'olli.organiser@tammerfest.example',
-          name: 'Olli Oksanen',
-          role: 'CUSTOMER',
-          organisationId: DEMO.festivalOrgId,
-        },
-        { email: 'aino.agent@konsultit.example', name: 'Aino Asiamies', role: 'AGENT' },
-        { email: 'palvelu@luvat.example', name: 'Yhteinen asiakaspalvelu', role: 'SERVICE_DESK' },
-        { email: 'kaisa.clerk@tampere.example', name: 'Kaisa Käsittelijä', role: 'AUTHORITY', authorityId: city.id },
-        { email: 'pekka.police@poliisi.example', name: 'Pekka Poliisi', role: 'AUTHORITY', authorityId: police.id },
-        { email: 'ville.valvoja@tampere.example', name: 'Ville Valvoja', role: 'SUPERVISOR', authorityId: city.id },
-        { email: 'riikka.resident@koti.example', name: 'Riikka Rantanen', role: 'RESIDENT' },
-        { email: 'admin@luvat.example', name: 'Pääkäyttäjä', role: 'ADMIN' },
-      ],
-    });
-    const agent = await tx.user.findUniqueOrThrow({ where: { email: 'aino.agent@konsultit.example' } });
-    await tx.mandate.create({
-      data: {
-        organisationId: DEMO.festivalOrgId,
-        agentId: agent.id,
-        scope: ['permits'],
-        validFrom: new Date('2026-01-01T00:00:00Z'),
-        validTo: new Date('2027-12-31T21:59:59Z'),
-      },
-    });
-    for (const [i, site] of DEMO_SITES.entries()) {
-      await tx.site.create({
-        data: {
-          organisationId: DEMO.organisationId,
-          name: site.name,
-          address: site.address,
-          municipality: 'Tampere',
-          latitude: site.lat,
-          longitude: site.lon,
-          targetGroup: site.targetGroup,
-          activity: site.activity,
-          monthsOpen: site.monthsOpen ?? null,
-          inspections: {
-            create: site.years.map((year) => ({
-              inspectedAt: new Date(Date.UTC(year, 2 + i, 10, 8)),
-              inspector: 'Ville Valvoja',
-              grades: site.complete ? demoGrades(site, i + year) : { 'premises.adequacy': 'B' },
-              present: year === site.years.at(-1) && site.findings ? site.findings : [],
-            })),
+  await db.$transaction(
+    async (tx) => {
+      await tx.organisation.createMany({
+        data: [
+          { id: DEMO.organisationId, name: 'Pirkanmaan Elintarvike Oy', businessId: '1234567-8', kind: 'COMPANY' },
+          { id: DEMO.festivalOrgId, name: 'Tammerfest ry', businessId: '2345678-9', kind: 'ASSOCIATION' },
+        ],
+      });
+      await tx.authority.createMany({
+        data: [
+          { code: 'CITY-TRE', nameFi: 'Tampereen kaupunki', nameEn: 'City of Tampere', email: 'luvat@tampere.example' },
+          {
+            code: 'POLICE-SISA',
+            nameFi: 'Sisä-Suomen poliisilaitos',
+            nameEn: 'Police of Central Finland',
+            email: 'luvat@poliisi.example',
           },
+          {
+            code: 'RESCUE-PIR',
+            nameFi: 'Pirkanmaan pelastuslaitos',
+            nameEn: 'Pirkanmaa Rescue Department',
+            email: 'pelastus@pirkanmaa.example',
+          },
+          {
+            code: 'AVI-LSU',
+            nameFi: 'Länsi- ja Sisä-Suomen aluehallintovirasto',
+            nameEn: 'Regional State Administrative Agency',
+            email: 'kirjaamo@avi.example',
+          },
+          {
+            code: 'TUKES',
+            nameFi: 'Turvallisuus- ja kemikaalivirasto',
+            nameEn: 'Finnish Safety and Chemicals Agency',
+            email: 'kirjaamo@tukes.example',
+          },
+        ],
+      });
+      const city = await tx.authority.findUniqueOrThrow({ where: { code: 'CITY-TRE' } });
+      const police = await tx.authority.findUniqueOrThrow({ where: { code: 'POLICE-SISA' } });
+      await tx.user.createMany({
+        data: [
+          {
+            email: 'maija.manager@elintarvike.example',
+            name: 'Maija Mäkinen',
+            role: 'CUSTOMER',
+            organisationId: DEMO.organisationId,
+          },
+          {
+            email: 'olli.organiser@tammerfest.example',
+            name: 'Olli Oksanen',
+            role: 'CUSTOMER',
+            organisationId: DEMO.festivalOrgId,
+          },
+          { email: 'aino.agent@konsultit.example', name: 'Aino Asiamies', role: 'AGENT' },
+          { email: 'palvelu@luvat.example', name: 'Yhteinen asiakaspalvelu', role: 'SERVICE_DESK' },
+          { email: 'kaisa.clerk@tampere.example', name: 'Kaisa Käsittelijä', role: 'AUTHORITY', authorityId: city.id },
+          { email: 'pekka.police@poliisi.example', name: 'Pekka Poliisi', role: 'AUTHORITY', authorityId: police.id },
+          { email: 'ville.valvoja@tampere.example', name: 'Ville Valvoja', role: 'SUPERVISOR', authorityId: city.id },
+          { email: 'riikka.resident@koti.example', name: 'Riikka Rantanen', role: 'RESIDENT' },
+          { email: 'admin@luvat.example', name: 'Pääkäyttäjä', role: 'ADMIN' },
+        ],
+      });
+      const agent = await tx.user.findUniqueOrThrow({ where: { email: 'aino.agent@konsultit.example' } });
+      await tx.mandate.create({
+        data: {
+          organisationId: DEMO.festivalOrgId,
+          agentId: agent.id,
+          scope: ['permits'],
+          validFrom: new Date('2026-01-01T00:00:00Z'),
+          validTo: new Date('2027-12-31T21:59:59Z'),
         },
       });
-    }
-  });
+      for (const [i, site] of DEMO_SITES.entries()) {
+        const created = await tx.site.create({
+          data: {
+            organisationId: DEMO.organisationId,
+            name: site.name,
+            address: site.address,
+            municipality: 'Tampere',
+            latitude: site.lat,
+            longitude: site.lon,
+            targetGroup: site.targetGroup,
+            activity: site.activity,
+            monthsOpen: site.monthsOpen ?? null,
+            inspections: {
+              create: site.years.map((year) => ({
+                inspectedAt: new Date(Date.UTC(year, 2 + i, 10, 8)),
+                inspector: 'Ville Valvoja',
+                grades: site.complete ? demoGrades(site, i + year) : { 'premises.adequacy': 'B' },
+                present: year === site.years.at(-1) && site.findings ? site.findings : [],
+              })),
+            },
+          },
+          include: { inspections: true },
+        });
+        // Each inspection left an assessment, as it does when recorded in a supervision cycle.
+        for (const inspection of created.inspections) {
+          await storeAssessment(tx, {
+            siteId: created.id,
+            cycleId: null,
+            at: inspection.inspectedAt,
+            reason: 'inspection',
+            key: `seed:${inspection.id}`,
+          });
+        }
+      }
+    },
+    { timeout: 60_000 },
+  );
   return true;
 }
 

@@ -1,2 +1,3 @@
 export { permitProjectWorkflow } from './permit-project/workflow';
 export { permitSectionWorkflow } from './permit-section/workflow';
+export { supervisionCycleWorkflow } from './supervision-cycle/workflow';

@@ -3,15 +3,7 @@
  * risk class from the group's class range, inspection frequency from the band. Pure and
  * deterministic: the same model and input always give the same, fully explained result.
  */
-import {
-  GRADES,
-  applicableFactors,
-  type Grade,
-  type RiskArea,
-  type RiskFactor,
-  type RiskModel,
-  type TargetGroup,
-} from './model';
+import { GRADES, applicableFactors, type Grade, type RiskArea, type RiskModel, type TargetGroup } from './model';
 
 export interface SiteInput {
   model?: string;
@@ -119,35 +111,79 @@ export function classRanges(group: Pick<TargetGroup, 'classRange' | 'boundsRange
   };
 }
 
+const BANDS = Object.keys(BAND_MULTIPLIER) as Band[];
+const BAND_CLASS: Record<Band, RiskClass> = {
+  'R1-upper': 'R1',
+  'R1-lower': 'R1',
+  R2: 'R2',
+  'R3-upper': 'R3',
+  'R3-lower': 'R3',
+};
+
+/** The band of a score within a group's class ranges; the risk class follows from the band. */
+function bandOf(score: number, ranges: ClassRanges): Band {
+  if (score >= ranges.R1.min) return score >= ranges.r1Mid ? 'R1-upper' : 'R1-lower';
+  if (score >= ranges.R2.min) return 'R2';
+  return score >= ranges.r3Mid ? 'R3-upper' : 'R3-lower';
+}
+
 export function classify(score: number, ranges: ClassRanges): { riskClass: RiskClass; band: Band } {
-  if (score >= ranges.R1.min) return { riskClass: 'R1', band: score >= ranges.r1Mid ? 'R1-upper' : 'R1-lower' };
-  if (score >= ranges.R2.min) return { riskClass: 'R2', band: 'R2' };
-  return { riskClass: 'R3', band: score >= ranges.r3Mid ? 'R3-upper' : 'R3-lower' };
+  const band = bandOf(score, ranges);
+  return { riskClass: BAND_CLASS[band], band };
+}
+
+export function frequencyFor(group: TargetGroup, band: Band, monthsOpen?: number): number {
+  return round3(group.baselinePerYear * BAND_MULTIPLIER[band] * ((monthsOpen ?? 12) / 12));
 }
 
 /**
- * Lookups derived once per model (models are immutable once loaded): factors and areas by
- * id, points per grade step, and per group the applicable factors of each area. Keeps an
- * assessment linear in the number of factors.
+ * Everything derived once per model (models are immutable once loaded), so that an
+ * assessment only reads the input, adds numbers and fills the breakdown: each factor with
+ * its names and points, and per group the factors that apply, area by area, its class
+ * ranges and the arithmetic lines that depend on the group and band only.
  */
 interface CompiledFactor {
-  factor: RiskFactor;
+  /** Position in model.factors; indexes CompiledGroup.applies. */
+  index: number;
+  id: string;
+  nameFi: string;
+  nameEn: string;
   kind: RiskArea['kind'];
-  unit: number;
-  /** Rounded points at grades A–D, and the rounded unit, as reported. */
+  /** Presence factors: the points they add when present. */
+  points: number;
+  /** Graded factors (those with a share): points per grade step, unrounded. */
+  unit: number | undefined;
+  /** Rounded points at grades A–D, and the rounded points per grade step, as reported. */
   gradePoints: [number, number, number, number];
   unitRounded: number;
+  exclusive: string | undefined;
+  requires: string[] | undefined;
+}
+interface CompiledArea {
+  area: RiskArea;
+  /** The area's factors that apply to the group, in model order. */
+  factors: CompiledFactor[];
+}
+interface CompiledGroup {
+  group: TargetGroup;
+  ranges: ClassRanges;
+  /** The target-group area and every area with applicable factors, in model order. */
+  areas: CompiledArea[];
+  /** 1 at the index of each factor that applies to the group. */
+  applies: Uint8Array;
+  rangesLine: string;
+  bandLines: Record<Band, string>;
+  /** The frequency line of a site open all year. */
+  frequencyLines: Record<Band, string>;
 }
 interface CompiledModel {
   factors: Map<string, CompiledFactor>;
-  areas: Map<string, RiskArea>;
-  unit: Map<string, number>;
-  groups: Map<
-    string,
-    { group: TargetGroup; byArea: Map<string, CompiledFactor[]>; applicable: Set<string>; ranges: ClassRanges }
-  >;
+  groups: Map<string, CompiledGroup>;
 }
 const compiledModels = new WeakMap<RiskModel, CompiledModel>();
+
+const perBand = (line: (band: Band) => string): Record<Band, string> =>
+  Object.fromEntries(BANDS.map((band) => [band, line(band)])) as Record<Band, string>;
 
 function compile(model: RiskModel): CompiledModel {
   const cached = compiledModels.get(model);
@@ -155,82 +191,101 @@ function compile(model: RiskModel): CompiledModel {
   const shares = new Map<string, number>();
   for (const f of model.factors) shares.set(f.area, (shares.get(f.area) ?? 0) + (f.share ?? 0));
   const areas = new Map(model.areas.map((a) => [a.id, a]));
-  const unit = new Map<string, number>();
-  for (const f of model.factors) {
+  const factors = new Map<string, CompiledFactor>();
+  model.factors.forEach((f, index) => {
     const area = areas.get(f.area)!;
-    if (f.share !== undefined) unit.set(f.id, (f.share * area.maxPoints) / (3 * shares.get(f.area)!));
+    const unit = f.share === undefined ? undefined : (f.share * area.maxPoints) / (3 * shares.get(f.area)!);
+    const u = unit ?? 0;
+    factors.set(f.id, {
+      index,
+      id: f.id,
+      nameFi: f.nameFi,
+      nameEn: f.nameEn,
+      kind: area.kind,
+      points: f.points ?? 0,
+      unit,
+      gradePoints: [0, round2(u), round2(2 * u), round2(3 * u)],
+      unitRounded: round3(u),
+      exclusive: f.exclusive,
+      requires: f.requires,
+    });
+  });
+  const groups = new Map<string, CompiledGroup>();
+  for (const g of model.groups) {
+    const ranges = classRanges(g);
+    const applies = new Uint8Array(model.factors.length);
+    const groupAreas: CompiledArea[] = [];
+    for (const area of model.areas) {
+      const applicable = applicableFactors(model, g, area.id).map((f) => factors.get(f.id)!);
+      for (const f of applicable) applies[f.index] = 1;
+      if (area.kind === 'targetGroup' || applicable.length > 0) groupAreas.push({ area, factors: applicable });
+    }
+    groups.set(g.id, {
+      group: g,
+      ranges,
+      areas: groupAreas,
+      applies,
+      rangesLine: `class range ${g.classRange.min}–${g.classRange.max}, third ${ranges.third}: R3 ${ranges.R3.min}–${ranges.R3.max}, R2 ${ranges.R2.min}–${ranges.R2.max}, R1 ${ranges.R1.min}–${ranges.R1.max}`,
+      bandLines: perBand(
+        (band) => `${BAND_CLASS[band]}, band ${band} (split points R1 ${ranges.r1Mid}, R3 ${ranges.r3Mid})`,
+      ),
+      frequencyLines: perBand(
+        (band) => `frequency ${g.baselinePerYear}/yr × ${BAND_MULTIPLIER[band]} = ${frequencyFor(g, band)}/yr`,
+      ),
+    });
   }
-  const factors = new Map<string, CompiledFactor>(
-    model.factors.map((f) => {
-      const u = unit.get(f.id) ?? 0;
-      const entry: CompiledFactor = {
-        factor: f,
-        kind: areas.get(f.area)!.kind,
-        unit: u,
-        gradePoints: [0, round2(u), round2(2 * u), round2(3 * u)],
-        unitRounded: round3(u),
-      };
-      return [f.id, entry];
-    }),
-  );
-  const groups = new Map(
-    model.groups.map((g) => {
-      const byArea = new Map(
-        model.areas.map((a) => [a.id, applicableFactors(model, g, a.id).map((f) => factors.get(f.id)!)]),
-      );
-      const applicable = new Set([...byArea.values()].flat().map((f) => f.factor.id));
-      return [g.id, { group: g, byArea, applicable, ranges: classRanges(g) }];
-    }),
-  );
-  const compiled = { factors, areas, unit, groups };
+  const compiled = { factors, groups };
   compiledModels.set(model, compiled);
   return compiled;
 }
 
 /** Points of a graded factor per grade step: its share of the area's maximum. */
 export function pointsPerGrade(model: RiskModel, factorId: string): number {
-  const unit = compile(model).unit.get(factorId);
+  const unit = compile(model).factors.get(factorId)?.unit;
   if (unit === undefined) throw new Error(`not a graded factor: ${factorId}`);
   return unit;
 }
 
-export function frequencyFor(group: TargetGroup, band: Band, monthsOpen?: number): number {
-  return round3(group.baselinePerYear * BAND_MULTIPLIER[band] * ((monthsOpen ?? 12) / 12));
+const NOTHING_PRESENT: readonly string[] = [];
+const NO_GRADES: Readonly<Record<string, string>> = {};
+
+/** Whether any of the factors is in the site's (short) list of present factors. */
+function anyPresent(factors: readonly string[], present: readonly string[]): boolean {
+  for (let i = 0; i < factors.length; i++) if (present.includes(factors[i]!)) return true;
+  return false;
 }
 
-function validate(model: RiskModel, input: SiteInput): { group: TargetGroup; present: Set<string> } {
-  if (input.model !== undefined && input.model !== model.id) {
-    throw new RiskInputError('model', `unknown model "${input.model}" (this is "${model.id}")`);
-  }
-  const compiled = compile(model);
-  const entry = compiled.groups.get(input.targetGroup);
-  if (!entry) throw new RiskInputError('targetGroup', `unknown target group "${input.targetGroup}"`);
+/** Checks the input in one pass without allocating; throws the first problem, in input order. */
+function validate(
+  compiled: CompiledModel,
+  entry: CompiledGroup,
+  input: SiteInput,
+  present: readonly string[],
+  grades: Readonly<Record<string, string>>,
+): void {
   const group = entry.group;
-  if (
-    input.monthsOpen !== undefined &&
-    !(Number.isInteger(input.monthsOpen) && input.monthsOpen >= 1 && input.monthsOpen <= 12)
-  ) {
+  const monthsOpen = input.monthsOpen;
+  if (monthsOpen !== undefined && !(Number.isInteger(monthsOpen) && monthsOpen >= 1 && monthsOpen <= 12)) {
     throw new RiskInputError('monthsOpen', 'must be a whole number of months from 1 to 12');
   }
-  const applicable = entry.applicable;
-  const exclusive = new Map<string, string>();
-  const presentList = input.present ?? [];
-  for (let i = 0; i < presentList.length; i++) {
-    const id = presentList[i]!;
+  for (let i = 0; i < present.length; i++) {
+    const id = present[i]!;
     const factor = compiled.factors.get(id);
     if (!factor) throw new RiskInputError(`present.${i}`, `unknown factor "${id}"`);
     if (factor.kind !== 'presence')
       throw new RiskInputError(`present.${i}`, `"${id}" is graded A–D, not present/absent`);
-    if (!applicable.has(id)) throw new RiskInputError(`present.${i}`, `"${id}" does not apply to ${group.id}`);
-    const key = factor.factor.exclusive;
-    if (key) {
-      const other = exclusive.get(key);
-      if (other) throw new RiskInputError(`present.${i}`, `"${id}" and "${other}" exclude each other`);
-      exclusive.set(key, id);
+    if (entry.applies[factor.index] !== 1)
+      throw new RiskInputError(`present.${i}`, `"${id}" does not apply to ${group.id}`);
+    if (factor.exclusive) {
+      // Alternatives are rare and lists short: look back for an earlier one with the same key.
+      for (let j = 0; j < i; j++) {
+        const other = present[j]!;
+        if (compiled.factors.get(other)!.exclusive === factor.exclusive) {
+          throw new RiskInputError(`present.${i}`, `"${id}" and "${other}" exclude each other`);
+        }
+      }
     }
   }
-  const present = new Set(presentList);
-  const grades = input.grades ?? {};
   for (const id in grades) {
     const grade = grades[id]!;
     const factor = compiled.factors.get(id);
@@ -239,98 +294,100 @@ function validate(model: RiskModel, input: SiteInput): { group: TargetGroup; pre
     if (grade !== 'A' && grade !== 'B' && grade !== 'C' && grade !== 'D') {
       throw new RiskInputError(`grades.${id}`, `grade must be A, B, C or D (got "${grade}")`);
     }
-    if (!applicable.has(id)) throw new RiskInputError(`grades.${id}`, `"${id}" does not apply to ${group.id}`);
-    const requires = factor.factor.requires;
-    if (requires && !requires.some((r) => present.has(r))) {
+    if (entry.applies[factor.index] !== 1)
+      throw new RiskInputError(`grades.${id}`, `"${id}" does not apply to ${group.id}`);
+    const requires = factor.requires;
+    if (requires && !anyPresent(requires, present)) {
       throw new RiskInputError(`grades.${id}`, `"${id}" applies only with ${requires.join(' or ')}`);
     }
   }
-  return { group, present };
 }
+
+/** Breakdown rows: one fixed shape per kind, filled from the compiled factor. */
+const presenceRow = (f: CompiledFactor): FactorResult => ({
+  id: f.id,
+  nameFi: f.nameFi,
+  nameEn: f.nameEn,
+  kind: 'presence',
+  points: f.points,
+});
+const gradedRow = (f: CompiledFactor, grade: Grade, value: number): FactorResult => ({
+  id: f.id,
+  nameFi: f.nameFi,
+  nameEn: f.nameEn,
+  kind: 'graded',
+  grade,
+  gradeValue: value,
+  pointsPerGrade: f.unitRounded,
+  points: f.gradePoints[value]!,
+});
 
 /** Assesses one site; throws RiskInputError on bad input, returns classified: false when data is missing. */
 export function assess(model: RiskModel, input: SiteInput): Assessment {
-  const { group, present } = validate(model, input);
+  if (input.model !== undefined && input.model !== model.id) {
+    throw new RiskInputError('model', `unknown model "${input.model}" (this is "${model.id}")`);
+  }
   const compiled = compile(model);
-  const byArea = compiled.groups.get(group.id)!.byArea;
-  const grades = (input.grades ?? {}) as Record<string, Grade>;
+  const entry = compiled.groups.get(input.targetGroup);
+  if (!entry) throw new RiskInputError('targetGroup', `unknown target group "${input.targetGroup}"`);
+  const present = input.present ?? NOTHING_PRESENT;
+  const grades = input.grades ?? NO_GRADES;
+  validate(compiled, entry, input, present, grades);
+
+  const group = entry.group;
   const missing: string[] = [];
   const areas: AreaResult[] = [];
-  for (const area of model.areas) {
+  let total = 0;
+  for (let a = 0; a < entry.areas.length; a++) {
+    const area = entry.areas[a]!.area;
+    const applicable = entry.areas[a]!.factors;
     const factors: FactorResult[] = [];
     let points = 0;
     if (area.kind === 'targetGroup') {
       points = group.baselinePerYear * area.weight;
-      areas.push({
-        id: area.id,
-        nameFi: area.nameFi,
-        nameEn: area.nameEn,
-        weight: area.weight,
-        maxPoints: area.maxPoints,
-        points: round2(points),
-        factors: [],
-      });
-      continue;
-    }
-    const applicable = byArea.get(area.id)!;
-    if (applicable.length === 0) continue;
-    for (const compiledFactor of applicable) {
-      const factor = compiledFactor.factor;
-      if (area.kind === 'presence') {
-        if (!present.has(factor.id)) continue;
-        const p = factor.points ?? 0;
-        points += p;
-        factors.push({
-          id: factor.id,
-          nameFi: factor.nameFi,
-          nameEn: factor.nameEn,
-          kind: 'presence',
-          points: p,
-        });
-      } else {
-        if (factor.requires && !factor.requires.some((r) => present.has(r))) continue;
-        const grade = grades[factor.id];
+    } else if (area.kind === 'presence') {
+      for (let i = 0; i < applicable.length; i++) {
+        const f = applicable[i]!;
+        if (!present.includes(f.id)) continue;
+        points += f.points;
+        factors.push(presenceRow(f));
+      }
+    } else {
+      for (let i = 0; i < applicable.length; i++) {
+        const f = applicable[i]!;
+        if (f.requires && !anyPresent(f.requires, present)) continue;
+        const grade = grades[f.id] as Grade | undefined;
         if (grade === undefined) {
-          missing.push(factor.id);
+          missing.push(f.id);
           continue;
         }
         const value = GRADES[grade];
-        points += value * compiledFactor.unit;
-        factors.push({
-          id: factor.id,
-          nameFi: factor.nameFi,
-          nameEn: factor.nameEn,
-          kind: 'graded',
-          grade,
-          gradeValue: value,
-          pointsPerGrade: compiledFactor.unitRounded,
-          points: compiledFactor.gradePoints[value]!,
-        });
+        points += value * f.unit!;
+        factors.push(gradedRow(f, grade, value));
       }
     }
+    const rounded = round2(points);
+    total += rounded;
     areas.push({
       id: area.id,
       nameFi: area.nameFi,
       nameEn: area.nameEn,
       weight: area.weight,
       maxPoints: area.maxPoints,
-      points: round2(points),
+      points: rounded,
       factors,
     });
   }
-  const ranges = compiled.groups.get(group.id)!.ranges;
+
   const seasonalFactor = round3((input.monthsOpen ?? 12) / 12);
-  const base = {
-    model: { id: model.id, version: model.version },
-    targetGroup: { id: group.id, nameFi: group.nameFi, nameEn: group.nameEn, baselinePerYear: group.baselinePerYear },
-    missing,
-    areas,
-    classRanges: ranges,
-    seasonalFactor,
-  };
   if (missing.length > 0) {
     return {
-      ...base,
+      model: { id: model.id, version: model.version },
+      targetGroup: { id: group.id, nameFi: group.nameFi, nameEn: group.nameEn, baselinePerYear: group.baselinePerYear },
+      missing,
+      areas,
+      classRanges: entry.ranges,
+      seasonalFactor,
       classified: false,
       score: null,
       riskClass: null,
@@ -340,23 +397,32 @@ export function assess(model: RiskModel, input: SiteInput): Assessment {
       arithmetic: [`not classified: ${missing.length} required grade(s) missing`],
     };
   }
-  const score = round2(areas.reduce((s, a) => s + a.points, 0));
-  const { riskClass, band } = classify(score, ranges);
+  const score = round2(total);
+  const band = bandOf(score, entry.ranges);
   const multiplier = BAND_MULTIPLIER[band];
   const frequencyPerYear = frequencyFor(group, band, input.monthsOpen);
+  let scoreLine = `score ${score} = `;
+  for (let a = 0; a < areas.length; a++) scoreLine += `${a > 0 ? ' + ' : ''}${areas[a]!.id} ${areas[a]!.points}`;
   return {
-    ...base,
+    model: { id: model.id, version: model.version },
+    targetGroup: { id: group.id, nameFi: group.nameFi, nameEn: group.nameEn, baselinePerYear: group.baselinePerYear },
+    missing,
+    areas,
+    classRanges: entry.ranges,
+    seasonalFactor,
     classified: true,
     score,
-    riskClass,
+    riskClass: BAND_CLASS[band],
     band,
     multiplier,
     frequencyPerYear,
     arithmetic: [
-      `score ${score} = ${areas.map((a) => `${a.id} ${a.points}`).join(' + ')}`,
-      `class range ${group.classRange.min}–${group.classRange.max}, third ${ranges.third}: R3 ${ranges.R3.min}–${ranges.R3.max}, R2 ${ranges.R2.min}–${ranges.R2.max}, R1 ${ranges.R1.min}–${ranges.R1.max}`,
-      `${riskClass}, band ${band} (split points R1 ${ranges.r1Mid}, R3 ${ranges.r3Mid})`,
-      `frequency ${group.baselinePerYear}/yr × ${multiplier}${seasonalFactor !== 1 ? ` × ${input.monthsOpen}/12` : ''} = ${frequencyPerYear}/yr`,
+      scoreLine,
+      entry.rangesLine,
+      entry.bandLines[band],
+      seasonalFactor !== 1
+        ? `frequency ${group.baselinePerYear}/yr × ${multiplier} × ${input.monthsOpen}/12 = ${frequencyPerYear}/yr`
+        : entry.frequencyLines[band],
     ],
   };
 }

@@ -68,6 +68,23 @@ const ZGroup = z
   .strict()
   .refine((g) => g.classRange.min < g.classRange.max, 'classRange.min must be below classRange.max');
 
+/**
+ * Presence factors that supervision derives from what was reported in the last months
+ * (incidents, near misses, citizen observations) rather than from an inspection.
+ */
+const ZObservationFactors = z
+  .object({
+    windowMonths: z.number().int().min(1).max(60),
+    incident: ZId.optional(),
+    nearMiss: ZId.optional(),
+    /** Citizen observation counts to factors; the highest `atLeast` reached applies. */
+    citizen: z
+      .array(z.object({ atLeast: z.number().int().min(1), factor: ZId }).strict())
+      .min(1)
+      .optional(),
+  })
+  .strict();
+
 export const ZRiskModel = z
   .object({
     id: ZId,
@@ -80,6 +97,7 @@ export const ZRiskModel = z
     areas: z.array(ZArea).min(1),
     factors: z.array(ZFactor).min(1),
     groups: z.array(ZGroup).min(1),
+    observations: ZObservationFactors.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -113,6 +131,14 @@ export const ZRiskModel = z
         }
       }
     });
+    const o = m.observations;
+    const derived = o ? [o.incident, o.nearMiss, ...(o.citizen ?? []).map((c) => c.factor)] : [];
+    for (const id of derived) {
+      const factor = id === undefined ? undefined : m.factors.find((f) => f.id === id);
+      if (id !== undefined && (!factor || areas.get(factor.area)?.kind !== 'presence')) {
+        ctx.addIssue({ code: 'custom', path: ['observations'], message: `"${id}" is not a presence factor` });
+      }
+    }
     if (m.areas.filter((a) => a.kind === 'targetGroup').length !== 1) {
       ctx.addIssue({ code: 'custom', path: ['areas'], message: 'exactly one targetGroup area is required' });
     }

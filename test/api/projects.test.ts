@@ -323,13 +323,30 @@ describe('site risk assessments (use case 1)', () => {
 });
 
 describe('risk reports over all sites (use case 2)', () => {
-  it('ranks sites by frequency per group, as JSON and as CSV', async () => {
-    const ranking = await api.request<
-      Array<{ targetGroup: string; sites: Array<{ siteName: string; frequencyPerYear: number | null }> }>
-    >('GET', '/api/risk-reports/ranking');
-    const restaurants = ranking.find((g) => g.targetGroup === 'restaurant')!;
+  type Ranked = { siteName: string; targetGroup: string; riskClass: string | null; frequencyPerYear: number | null };
+
+  it('ranks sites by frequency per group, as JSON pages and as CSV', async () => {
+    const ranking = await api.request<{
+      total: number;
+      groups: Array<{ model: string; targetGroup: string; sites: Ranked[] }>;
+    }>('GET', '/api/risk-reports/ranking');
+    const active = await db.handle.db.site.count({ where: { status: 'active' } });
+    expect(ranking.total).toBe(active);
+    const restaurants = ranking.groups.find((g) => g.targetGroup === 'restaurant')!;
     expect(restaurants.sites.map((s) => s.siteName)).toEqual(['Ravintola Laukontori', 'Kahvila Tammela (uusi)']);
     expect(restaurants.sites[1]!.frequencyPerYear).toBeNull();
+    for (const group of ranking.groups) {
+      const frequencies = group.sites.map((s) => s.frequencyPerYear ?? -1);
+      expect([...frequencies].sort((a, b) => b - a)).toEqual(frequencies);
+    }
+    // Pages follow the same order.
+    const all = ranking.groups.flatMap((g) => g.sites.map((s) => s.siteName));
+    const page = await api.request<{ groups: Array<{ sites: Ranked[] }> }>(
+      'GET',
+      '/api/risk-reports/ranking?limit=2&offset=1',
+    );
+    expect(page.groups.flatMap((g) => g.sites.map((s) => s.siteName))).toEqual(all.slice(1, 3));
+
     const csv = await fetch(`${base}/api/risk-reports/ranking?format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('content-disposition')).toMatch(/ranking\.csv/);
@@ -337,23 +354,56 @@ describe('risk reports over all sites (use case 2)', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\n');
-    expect(lines[0]).toBe('siteId,siteName,targetGroup,score,riskClass,frequencyPerYear');
-    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe('siteId,siteName,model,targetGroup,score,riskClass,frequencyPerYear,assessedAt');
+    expect(lines).toHaveLength(active + 1);
+  });
+
+  it('takes each site as its latest assessment inside the window', async () => {
+    const kitchen = await db.handle.db.site.findFirstOrThrow({ where: { name: 'Keskuskeittiö Hervanta' } });
+    const assessments = await db.handle.db.siteAssessment.findMany({
+      where: { siteId: kitchen.id },
+      orderBy: { assessedAt: 'asc' },
+    });
+    expect(assessments.length).toBeGreaterThan(1);
+    const first = assessments[0]!;
+    const day = first.assessedAt.toISOString().slice(0, 10);
+    const group = await api.request<{ sites: Array<Ranked & { assessedAt: string | null }> }>(
+      'GET',
+      `/api/risk-reports/groups/centralKitchen?to=${day}`,
+    );
+    expect(group.sites.find((s) => s.siteName === kitchen.name)).toMatchObject({
+      assessedAt: first.assessedAt.toISOString(),
+      riskClass: first.riskClass,
+    });
+    const before = await api.request<{ sites: Ranked[] }>(
+      'GET',
+      '/api/risk-reports/groups/centralKitchen?to=2000-01-01',
+    );
+    expect(before.sites.find((s) => s.siteName === kitchen.name)).toMatchObject({
+      riskClass: null,
+      frequencyPerYear: null,
+    });
   });
 
   it('counts classes per group including the unclassified, and names the top areas', async () => {
-    const counts = await api.request<Array<{ targetGroup: string; unclassified: number; total: number }>>(
+    const counts = await api.request<{ groups: Array<{ targetGroup: string; unclassified: number; total: number }> }>(
       'GET',
       '/api/risk-reports/class-counts',
     );
-    expect(counts.find((c) => c.targetGroup === 'restaurant')).toMatchObject({ unclassified: 1, total: 2 });
-    const top = await api.request<Array<{ targetGroup: string; areas: Array<{ area: string }> }>>(
+    expect(counts.groups.find((c) => c.targetGroup === 'restaurant')).toMatchObject({ unclassified: 1, total: 2 });
+    const top = await api.request<{
+      groups: Array<{ targetGroup: string; areas: Array<{ area: string; points: number }> }>;
+    }>('GET', '/api/risk-reports/top-areas');
+    const meat = top.groups.find((t) => t.targetGroup === 'meatOver10Mkg')!;
+    expect(meat.areas).toHaveLength(3);
+    expect(meat.areas.map((a) => a.area)).not.toContain('targetGroup');
+    const five = await api.request<{ groups: Array<{ targetGroup: string; areas: unknown[] }> }>(
       'GET',
-      '/api/risk-reports/top-areas',
+      '/api/risk-reports/top-areas?top=5&model=food-2008',
     );
-    expect(top.find((t) => t.targetGroup === 'meatOver10Mkg')!.areas).toHaveLength(3);
-    const group = await api.request<Array<{ siteName: string }>>('GET', '/api/risk-reports/groups/kiosk');
-    expect(group.map((s) => s.siteName)).toEqual(['Kesäkioski Näsinpuisto']);
+    expect(five.groups.find((t) => t.targetGroup === 'meatOver10Mkg')!.areas).toHaveLength(5);
+    const group = await api.request<{ sites: Array<{ siteName: string }> }>('GET', '/api/risk-reports/groups/kiosk');
+    expect(group.sites.map((s) => s.siteName)).toEqual(['Kesäkioski Näsinpuisto']);
   });
 
   it('refuses an unknown group or format naming it', async () => {
@@ -363,5 +413,9 @@ describe('risk reports over all sites (use case 2)', () => {
     const format = await fetch(`${base}/api/risk-reports/ranking?format=xml`);
     expect(format.status).toBe(400);
     expect(((await format.json()) as Problem).errors[0]!.path).toBe('format');
+    const model = await fetch(`${base}/api/risk-reports/class-counts?model=astrology`);
+    expect(((await model.json()) as Problem).errors[0]!.path).toBe('model');
+    const limit = await fetch(`${base}/api/risk-reports/ranking?limit=0`);
+    expect(((await limit.json()) as Problem).errors[0]!.path).toBe('limit');
   });
 });

@@ -1,76 +1,51 @@
-import {
-  assess,
-  classCounts,
-  groupRanking,
-  rankingByGroup,
-  riskModel,
-  topAreas,
-  type AssessedSite,
-} from '../../domain/risk';
+import { assess, mergeAreaSums, rankAreas, riskModel, type Grade } from '../../domain/risk';
 
 const food = riskModel('food-2008')!;
-const gradesFor = (groupId: string, grade: string) => {
-  const group = food.groups.find((g) => g.id === groupId)!;
-  return Object.fromEntries(
-    food.factors
-      .filter((f) => food.areas.find((a) => a.id === f.area)?.kind === 'graded' && group.areas[f.area] && !f.requires)
-      .filter((f) => {
-        const rule = group.areas[f.area]!;
-        return rule === 'all' || ('only' in rule ? rule.only.includes(f.id) : !rule.except.includes(f.id));
-      })
-      .map((f) => [f.id, grade]),
+
+/** Every graded factor a group asks for, at one grade (what the engine lists as missing without grades). */
+function graded(targetGroup: string, grade: Grade) {
+  const { missing } = assess(food, { targetGroup });
+  return assess(food, { targetGroup, grades: Object.fromEntries(missing.map((id) => [id, grade])) });
+}
+
+describe('top areas of a group (use case 2, item 4)', () => {
+  const sites = [graded('centralKitchen', 'D'), graded('centralKitchen', 'B'), graded('centralKitchen', 'A')];
+  const sums = food.areas.map((area) =>
+    sites.reduce((total, s) => total + (s.areas.find((a) => a.id === area.id)?.points ?? 0), 0),
   );
-};
-const site = (name: string, targetGroup: string, grade: string | null): AssessedSite => ({
-  siteId: name,
-  siteName: name,
-  assessment: assess(food, { targetGroup, grades: grade ? gradesFor(targetGroup, grade) : {} }),
-});
 
-const sites = [
-  site('Keittiö A', 'centralKitchen', 'D'),
-  site('Keittiö B', 'centralKitchen', 'A'),
-  site('Keittiö C', 'centralKitchen', 'B'),
-  site('Ravintola A', 'restaurant', 'C'),
-  site('Ravintola uusi', 'restaurant', null),
-];
-
-describe('risk reports (use case 2)', () => {
-  it('ranks sites by frequency within each group, unclassified last', () => {
-    const ranking = rankingByGroup(sites);
-    expect(ranking.map((g) => g.targetGroup)).toEqual(['centralKitchen', 'restaurant']);
-    expect(ranking[0]!.sites.map((s) => s.siteName)).toEqual(['Keittiö A', 'Keittiö C', 'Keittiö B']);
-    expect(ranking[1]!.sites.map((s) => [s.siteName, s.riskClass])).toEqual([
-      ['Ravintola A', expect.any(String)],
-      ['Ravintola uusi', null],
-    ]);
-    const frequencies = ranking[0]!.sites.map((s) => s.frequencyPerYear!);
-    expect([...frequencies].sort((a, b) => b - a)).toEqual(frequencies);
+  it('ranks areas by summed points with averages per site, leaving out the target group itself', () => {
+    const top = rankAreas(food, sums, sites.length, 4);
+    expect(top).toHaveLength(4);
+    expect(top.map((a) => a.area)).not.toContain('targetGroup');
+    const points = top.map((a) => a.points);
+    expect([...points].sort((a, b) => b - a)).toEqual(points);
+    for (const a of top) {
+      const i = food.areas.findIndex((x) => x.id === a.area);
+      expect(a.points).toBeCloseTo(sums[i]!, 2);
+      expect(a.averagePoints).toBeCloseTo(sums[i]! / sites.length, 2);
+    }
+    // The best-graded site adds nothing outside its activity, so premises (graded D and B) lead.
+    const premises = food.areas.findIndex((a) => a.id === 'premises');
+    expect(Math.max(...sums.filter((_, i) => food.areas[i]!.kind !== 'targetGroup'))).toBe(sums[premises]);
   });
 
-  it("lists one group's sites", () => {
-    expect(groupRanking(sites, 'restaurant').map((s) => s.siteName)).toEqual(['Ravintola A', 'Ravintola uusi']);
-    expect(groupRanking(sites, 'kiosk')).toEqual([]);
+  it('breaks ties by area id and returns nothing for a group without classified sites', () => {
+    const flat = food.areas.map(() => 5);
+    expect(rankAreas(food, flat, 1, 3).map((a) => a.area)).toEqual(
+      food.areas
+        .filter((a) => a.kind !== 'targetGroup')
+        .map((a) => a.id)
+        .sort()
+        .slice(0, 3),
+    );
+    expect(rankAreas(food, sums, 0)).toEqual([]);
   });
 
-  it('counts sites per class and the unclassified per group', () => {
-    const counts = classCounts(sites);
-    const kitchens = counts.find((c) => c.targetGroup === 'centralKitchen')!;
-    expect(kitchens.total).toBe(3);
-    expect(kitchens.R1 + kitchens.R2 + kitchens.R3).toBe(3);
-    expect(counts.find((c) => c.targetGroup === 'restaurant')).toMatchObject({ unclassified: 1, total: 2 });
-  });
-
-  it('names the areas that cause the most points, from classified sites only', () => {
-    const top = topAreas(sites, 2);
-    const kitchens = top.find((t) => t.targetGroup === 'centralKitchen')!;
-    expect(kitchens.sites).toBe(3);
-    // Premises 23 (D) + 7.67 (B) = 30.67; each own-check area 18.4 + 6.13 = 24.53 (ties by name).
-    expect(kitchens.areas).toEqual([
-      { area: 'premises', points: 30.67, averagePoints: 10.22 },
-      { area: 'ownCheckHaccp', points: 24.53, averagePoints: 8.18 },
-    ]);
-    expect(kitchens.areas.map((a) => a.area)).not.toContain('targetGroup');
-    expect(top.find((t) => t.targetGroup === 'restaurant')!.sites).toBe(1);
+  it('adds sums made under other model versions by area id, ignoring areas the model no longer has', () => {
+    const ids = food.areas.map((a) => a.id);
+    const older = { areas: [...ids].reverse().concat('retiredArea'), sums: [...sums].reverse().concat(99) };
+    const merged = mergeAreaSums(food, [{ areas: ids, sums }, older]);
+    expect(merged).toEqual(sums.map((s) => s * 2));
   });
 });

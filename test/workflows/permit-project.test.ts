@@ -8,7 +8,7 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import pino from 'pino';
 import { createActivities, type TimelineEventMessage } from '../../activities';
 import { seed } from '../../prisma/seed';
-import { freshDatabase, temporalAddress } from '../support/env';
+import { freshDatabase, temporalAddress, until } from '../support/env';
 import { CaseDriver, LOW_RISK, MEDIUM_RISK, hearingCommand, key } from '../support/cases';
 
 const logger = pino({ level: 'silent' });
@@ -103,6 +103,16 @@ describe('permit projects on a real Temporal server', () => {
         ['noise', 'permit'],
         ['public-event', 'permit'],
       ]);
+      // The supervised permit type starts its supervision cycle on a new site (issue 4).
+      const cycle = await until('the supervision cycle', () =>
+        db.handle.db.supervisionCycle.findFirst({ where: { projectId: id }, include: { site: true } }),
+      );
+      expect([cycle.permitType, cycle.phase, cycle.site.targetGroup]).toEqual([
+        'public-event',
+        'commissioning',
+        'largePublicEvent',
+      ]);
+      await client.workflow.getHandle(cycle.workflowId).terminate('test done');
       expect(published.filter((e) => e.projectId === id).map((e) => e.type)).toEqual(
         expect.arrayContaining([
           'submit',

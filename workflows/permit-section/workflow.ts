@@ -6,7 +6,10 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
+  startChild,
   setHandler,
   uuid4,
   workflowInfo,
@@ -23,6 +26,9 @@ import {
 import type { Activities, SectionEvent } from '../../activities';
 import { SeenKeys, Serial, workflowNow } from '../shared/commands';
 import { permitSettledSignal } from '../permit-project/messages';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { supervisionWorkflowId } from '../supervision-cycle/messages';
+import { supervisionCycleWorkflow } from '../supervision-cycle/workflow';
 import {
   sectionCommandUpdate,
   sectionStateQuery,
@@ -99,7 +105,7 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
   };
 
   const handOver = async () => {
-    await startSupervisionCycle({
+    const handed = await startSupervisionCycle({
       projectId: input.projectId,
       permitType: input.permitType,
       authorityCode: input.authorityCode,
@@ -107,6 +113,27 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
       decision: state.decision,
       idempotencyKey: `${id}:supervision`,
     });
+    // Added while sections were running: histories recorded before it replay without the child.
+    if (patched('supervision-cycle-child') && handed.siteId) {
+      try {
+        await startChild(supervisionCycleWorkflow, {
+          workflowId: supervisionWorkflowId(handed.siteId),
+          args: [
+            {
+              siteId: handed.siteId,
+              authorityCode: input.authorityCode,
+              projectId: input.projectId,
+              permitType: input.permitType,
+              settings: settings.supervision,
+            },
+          ],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      } catch (err) {
+        // A retried hand-over finds the site's cycle already running: that is the one.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }
   };
 
   const check = (cmd: SectionCommand) => {

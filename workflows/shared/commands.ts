@@ -1,3 +1,4 @@
+import type { SupervisionSettings } from '../supervision-cycle/messages';
 import { defineQuery } from '@temporalio/workflow';
 
 /** What every command carries: the idempotency key, who acts and on whose behalf. */
@@ -13,6 +14,8 @@ export interface WorkflowSettings {
   appealPeriodSeconds?: number;
   /** Continue-as-new once the history has this many events (Temporal also suggests it). */
   historyLimit?: number;
+  /** Passed on to the supervision cycle a final permit starts (tests and demos scale its clock). */
+  supervision?: SupervisionSettings;
 }
 
 /** Remembers the most recent idempotency keys; bounded so a long-lived case stays small. */

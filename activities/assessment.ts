@@ -6,13 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../prisma/generated/client';
 import type { Tx } from '../platform/db';
-import {
-  assess,
-  riskModel,
-  siteInputFromInspections,
-  type Assessment,
-  type RiskModel,
-} from '../domain/risk';
+import { assess, riskModel, siteInputFromInspections, type Assessment, type RiskModel } from '../domain/risk';
 import { observationFactors, type ReportedEvent } from '../domain/supervision';
 
 const json = (value: unknown) => value as Prisma.InputJsonValue;
@@ -103,7 +97,7 @@ export async function storeAssessment(tx: Tx, args: StoreAssessmentArgs): Promis
       frequencyPerYear: assessment.frequencyPerYear,
       missing: assessment.missing,
       areaPoints: model.areas.map((a) => byArea.get(a.id) ?? 0),
-      result: json(assessment),
+      input: json(input),
       idempotencyKey: `${args.key}:assessment`,
     },
   });

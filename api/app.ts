@@ -7,6 +7,7 @@ import { projectRoutes, projectWorkflowId } from './projects';
 import { publicRoutes } from './public';
 import { riskReportRoutes } from './risk-reports';
 import { siteRoutes } from './sites';
+import { publicSupervisionRoutes, supervisionRoutes } from './supervision';
 import { asyncRoute, type AppDeps } from './shared';
 
 export type { AppDeps };
@@ -69,6 +70,8 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/projects', projectRoutes(deps));
   app.use('/api/sites', siteRoutes(deps));
+  app.use('/api/sites', supervisionRoutes(deps));
+  app.use('/api/supervision-calendar', publicSupervisionRoutes(deps));
   app.use('/api/risk-reports', riskReportRoutes(deps));
   app.use('/api', publicRoutes(deps));
 

@@ -62,15 +62,19 @@ export interface PlanEntry {
   frequencyPerYear: number | null;
 }
 
-/** Planning frequency: the assessed one, or the group's baseline while data is missing. */
+/**
+ * Planning frequency: the assessed one, or the group's baseline while data is missing.
+ * The baseline is pro-rated by the months open and rounded as the engine rounds its
+ * frequencies, so it is exactly the engine's R2 (×1) frequency of the same site: the
+ * rounded seasonal factor would give e.g. 3 × 0.333 = 0.999/yr (366 days) for 3 × 4/12 = 1/yr.
+ */
 export function planningFrequency(assessment: Assessment): { frequencyPerYear: number; classified: boolean } {
   if (assessment.classified && assessment.frequencyPerYear) {
     return { frequencyPerYear: assessment.frequencyPerYear, classified: true };
   }
-  return {
-    frequencyPerYear: assessment.targetGroup.baselinePerYear * (assessment.seasonalFactor || 1),
-    classified: false,
-  };
+  const monthsOpen = Math.round((assessment.seasonalFactor || 1) * 12);
+  const frequencyPerYear = assessment.targetGroup.baselinePerYear * (monthsOpen / 12);
+  return { frequencyPerYear: Math.round((frequencyPerYear + Number.EPSILON) * 1000) / 1000, classified: false };
 }
 
 export function intervalDays(frequencyPerYear: number): number {
@@ -218,7 +222,7 @@ export function helsinkiWeek(date: Date): string {
 
 /** Whole days from now until the date, in Helsinki calendar days. */
 export function daysUntil(date: Date, now: Date): number {
-  return differenceInCalendarDays(new TZDate(date.getTime(), HELSINKI), new TZDate(now.getTime(), HELSINKI));
+  return differenceInCalendarDays(new TZDate(date.getTime(), 'UTC'), new TZDate(now.getTime(), 'UTC'));
 }
 
 export interface PlanView {

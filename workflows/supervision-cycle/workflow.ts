@@ -153,7 +153,7 @@ export async function supervisionCycleWorkflow(input: SupervisionCycleInput): Pr
       authorityCode: input.authorityCode,
       projectId: input.projectId,
       permitType: input.permitType,
-      key: `${id}:opened`,
+      key: `${id}:${workflowInfo().firstExecutionRunId}:opened`,
       at: clock.now().toISOString(),
       rules,
     });

@@ -126,7 +126,7 @@ CREATE TABLE "SiteAssessment" (
     "frequencyPerYear" DOUBLE PRECISION,
     "missing" TEXT[],
     "areaPoints" DOUBLE PRECISION[],
-    "result" JSONB NOT NULL,
+    "input" JSONB NOT NULL,
     "idempotencyKey" TEXT NOT NULL,
 
     CONSTRAINT "SiteAssessment_pkey" PRIMARY KEY ("id")

@@ -1,0 +1,373 @@
+/**
+ * Supervision of a site (issue 4, F27–F30, F39): start a cycle, send it commands (agenda,
+ * inspections with findings and corrective actions, evidence and its review, closing),
+ * report what happens between inspections, and read the plan. The public reads the
+ * calendar at week precision only (F28).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { assess, riskModel, RiskInputError, type RiskModel } from '../domain/risk';
+import { planView, type PlanReason, type InspectionKind } from '../domain/supervision';
+import {
+  supervisionCommandUpdate,
+  supervisionReportSignal,
+  supervisionWorkflowId,
+  type SupervisionCommand,
+  type SupervisionReport,
+} from '../workflows/supervision-cycle/messages';
+import type { supervisionCycleWorkflow } from '../workflows/supervision-cycle/workflow';
+import type { Db } from '../platform/db';
+import { AppError } from './errors';
+import { idempotencyKey } from './projects';
+import { ZIdParam } from './schemas';
+import { asyncRoute, type AppDeps } from './shared';
+
+const ZText = (max: number) => z.string().trim().min(1).max(max);
+const ZGrade = z.enum(['A', 'B', 'C', 'D']);
+const ZFactorId = z.string().min(1).max(120);
+
+export const ZStartSupervision = z.object({ authorityCode: ZText(60) }).strict();
+
+export const ZSupervisionCommand = z.discriminatedUnion('action', [
+  z
+    .object({
+      action: z.literal('editAgenda'),
+      items: z
+        .array(z.object({ id: ZText(60), text: ZText(500), addedBy: z.enum(['customer', 'authority']) }).strict())
+        .max(50)
+        .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'agenda item ids must be unique'),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('assignSupervisor'),
+      supervisor: z.object({ name: ZText(200), email: z.email(), phone: z.string().max(40) }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('recordInspection'),
+      inspector: ZText(200),
+      method: z.enum(['onSite', 'remote']),
+      grades: z.record(ZFactorId, ZGrade),
+      present: z.array(ZFactorId).max(200).default([]),
+      notes: z.string().max(10_000).optional(),
+      findings: z
+        .array(
+          z
+            .object({
+              factorId: ZFactorId.optional(),
+              description: ZText(2000),
+              grade: ZGrade,
+              correctiveAction: z
+                .object({ description: ZText(2000), deadlineDays: z.number().int().min(1).max(365) })
+                .strict()
+                .optional(),
+            })
+            .strict(),
+        )
+        .max(100)
+        .default([]),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('submitEvidence'),
+      actionId: z.uuid(),
+      evidence: z
+        .array(
+          z
+            .object({
+              url: z.url({ protocol: /^https?$/ }),
+              mediaType: z.string().regex(/^(image|video)\/[\w.+-]+$/, 'must be an image or video media type'),
+              caption: z.string().max(500).optional(),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(20),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('reviewEvidence'),
+      actionId: z.uuid(),
+      accepted: z.boolean(),
+      note: z.string().max(2000).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal('close'),
+      reason: z.enum(['permitClosed', 'businessClosed', 'other']),
+      note: z.string().max(2000).optional(),
+    })
+    .strict(),
+]);
+
+export const ZSupervisionReport = z
+  .object({
+    kind: z.enum(['selfMonitoring', 'incident', 'citizenObservation', 'profileChange']),
+    description: ZText(5000),
+    observedAt: z.iso.datetime({ offset: true }).optional(),
+    deviation: z.boolean().optional(),
+    nearMiss: z.boolean().optional(),
+    activity: z.array(ZFactorId).max(100).optional(),
+  })
+  .strict()
+  .refine((r) => r.kind !== 'profileChange' || r.activity !== undefined, {
+    message: 'a profile change lists the activity from now on',
+    path: ['activity'],
+  })
+  .refine((r) => !r.observedAt || Date.parse(r.observedAt) <= Date.now() + 60_000, {
+    message: 'must not be in the future',
+    path: ['observedAt'],
+  });
+
+/** Checks factor ids and grades against the site's model with the engine itself; 400 naming the field. */
+function checkAgainstModel(
+  model: RiskModel,
+  targetGroup: string,
+  input: { present: string[]; grades: Record<string, string> },
+  /** Maps the engine's field (present.0, grades.x) to the request's. */
+  field: (engineField: string) => string = (f) => f,
+) {
+  try {
+    assess(model, { targetGroup, present: input.present, grades: input.grades });
+  } catch (err) {
+    if (err instanceof RiskInputError) {
+      throw new AppError('VALIDATION', err.message, {
+        errors: [{ path: field(err.field), message: err.message }],
+      });
+    }
+    throw err;
+  }
+}
+
+async function siteOr404(db: Db, id: string) {
+  const site = await db.site.findUnique({ where: { id } });
+  if (!site) throw new AppError('NOT_FOUND', 'Site not found');
+  const model = riskModel(site.riskModel);
+  if (!model) throw new AppError('CONFLICT', `The site's risk model "${site.riskModel}" is not available`);
+  return { site, model };
+}
+
+async function currentCycle(db: Db, siteId: string) {
+  return db.supervisionCycle.findFirst({ where: { siteId }, orderBy: { startedAt: 'desc' } });
+}
+
+export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
+  const router = Router();
+
+  /**
+   * GET /api/sites/:id/supervision — 200 with the site's latest supervision cycle: phase,
+   * the plan with dates and the supervisor's contacts, open corrective actions, the latest
+   * assessment and the cycle's events; 404 without one.
+   */
+  router.get(
+    '/:id/supervision',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      await siteOr404(db, id);
+      const cycle = await db.supervisionCycle.findFirst({
+        where: { siteId: id },
+        orderBy: { startedAt: 'desc' },
+        include: {
+          planned: { where: { status: 'planned' }, orderBy: { dueAt: 'asc' } },
+          correctiveActions: { orderBy: { deadline: 'asc' } },
+          events: { orderBy: { occurredAt: 'desc' }, take: 100 },
+        },
+      });
+      if (!cycle) throw new AppError('NOT_FOUND', 'This site has no supervision cycle');
+      const assessment = await db.siteAssessment.findFirst({ where: { siteId: id }, orderBy: { assessedAt: 'desc' } });
+      const supervisor = { name: cycle.supervisorName, email: cycle.supervisorEmail, phone: cycle.supervisorPhone };
+      res.json({
+        cycleId: cycle.id,
+        workflowId: cycle.workflowId,
+        phase: cycle.phase,
+        authorityCode: cycle.authorityCode,
+        projectId: cycle.projectId,
+        startedAt: cycle.startedAt.toISOString(),
+        closedAt: cycle.closedAt?.toISOString() ?? null,
+        closeReason: cycle.closeReason,
+        agenda: cycle.agenda,
+        supervisor,
+        lastInspectionAt: cycle.lastInspectionAt?.toISOString() ?? null,
+        plan: cycle.planned.map((p) => ({
+          id: p.id,
+          ...planView(
+            { kind: p.kind as InspectionKind, dueAt: p.dueAt, reason: p.reason as unknown as PlanReason },
+            supervisor,
+            'party',
+          ),
+        })),
+        correctiveActions: cycle.correctiveActions.map((a) => ({
+          id: a.id,
+          description: a.description,
+          deadline: a.deadline.toISOString(),
+          status: a.status,
+          evidence: a.evidence,
+          reviewNote: a.reviewNote,
+        })),
+        assessment: assessment && {
+          assessedAt: assessment.assessedAt.toISOString(),
+          reason: assessment.reason,
+          model: `${assessment.modelId}@${assessment.modelVersion}`,
+          classified: assessment.classified,
+          missing: assessment.missing,
+          score: assessment.score,
+          riskClass: assessment.riskClass,
+          band: assessment.band,
+          frequencyPerYear: assessment.frequencyPerYear,
+        },
+        events: cycle.events.map((e) => ({ type: e.type, at: e.occurredAt.toISOString(), payload: e.payload })),
+      });
+    }),
+  );
+
+  /**
+   * POST /api/sites/:id/supervision — 201 with the started cycle's workflow id: supervision
+   * of a site outside a permit project (e.g. an accepted notification); 400 naming the field;
+   * 404 unknown site; 409 when a cycle is already running.
+   */
+  router.post(
+    '/:id/supervision',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      idempotencyKey(req);
+      const body = ZStartSupervision.parse(req.body);
+      await siteOr404(db, id);
+      if (!(await db.authority.findUnique({ where: { code: body.authorityCode } }))) {
+        throw new AppError('VALIDATION', `Unknown authority "${body.authorityCode}"`, {
+          errors: [{ path: 'authorityCode', message: 'unknown authority' }],
+        });
+      }
+      const open = await currentCycle(db, id);
+      if (open && open.phase !== 'closed') {
+        throw new AppError('CONFLICT', 'The site is already under supervision', { step: open.phase, allowed: [] });
+      }
+      const workflowId = supervisionWorkflowId(id);
+      try {
+        await temporal.workflow.start<typeof supervisionCycleWorkflow>('supervisionCycleWorkflow', {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          args: [{ siteId: id, authorityCode: body.authorityCode }],
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          throw new AppError('CONFLICT', 'The site is already under supervision', { allowed: [] });
+        }
+        throw err;
+      }
+      res.status(201).location(`/api/sites/${id}/supervision`).json({ workflowId });
+    }),
+  );
+
+  /**
+   * POST /api/sites/:id/supervision/commands — 200 with the cycle's new state once the
+   * workflow accepted the command; 400 naming the field (grades and factors are checked
+   * against the site's risk model); 404; 409 when the command does not fit the phase.
+   */
+  router.post(
+    '/:id/supervision/commands',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const key = idempotencyKey(req);
+      const command = ZSupervisionCommand.parse(req.body);
+      const { site, model } = await siteOr404(db, id);
+      if (command.action === 'recordInspection') {
+        checkAgainstModel(model, site.targetGroup, command);
+        for (const [i, f] of command.findings.entries()) {
+          if (f.factorId && !model.factors.some((x) => x.id === f.factorId)) {
+            throw new AppError('VALIDATION', `Unknown risk factor "${f.factorId}"`, {
+              errors: [{ path: `findings.${i}.factorId`, message: 'unknown risk factor' }],
+            });
+          }
+        }
+      }
+      const cycle = await currentCycle(db, id);
+      if (!cycle) throw new AppError('NOT_FOUND', 'This site has no supervision cycle');
+      if (cycle.phase === 'closed') {
+        throw new AppError('CONFLICT', 'The supervision cycle has ended', { step: 'closed', allowed: [] });
+      }
+      const handle = temporal.workflow.getHandle(cycle.workflowId);
+      const args: [SupervisionCommand] = [{ idempotencyKey: key, ...command } as SupervisionCommand];
+      try {
+        res.json(await handle.executeUpdate(supervisionCommandUpdate, { args, updateId: `${id}:${key}` }));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          throw new AppError('CONFLICT', 'The supervision cycle has ended', { step: 'closed', allowed: [] });
+        }
+        throw err;
+      }
+    }),
+  );
+
+  /**
+   * POST /api/sites/:id/supervision/reports — 202: a self-monitoring report (F29), an
+   * incident, a citizen observation (F30) or a changed activity profile reaches the cycle,
+   * which re-assesses the site and may bring the next inspection forward; 400; 404; 409
+   * without a running cycle.
+   */
+  router.post(
+    '/:id/supervision/reports',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const key = idempotencyKey(req);
+      const report = ZSupervisionReport.parse(req.body);
+      const { site, model } = await siteOr404(db, id);
+      if (report.activity)
+        checkAgainstModel(model, site.targetGroup, { present: report.activity, grades: {} }, (f) =>
+          f.replace(/^present/, 'activity'),
+        );
+      const cycle = await currentCycle(db, id);
+      if (!cycle || cycle.phase === 'closed') {
+        throw new AppError('CONFLICT', 'The site is not under supervision', { allowed: [] });
+      }
+      const signal: SupervisionReport = { ...report, idempotencyKey: key };
+      await temporal.workflow.getHandle(cycle.workflowId).signal(supervisionReportSignal, signal);
+      res.status(202).location(`/api/sites/${id}/supervision`).json({ status: 'accepted' });
+    }),
+  );
+
+  return router;
+}
+
+/**
+ * GET /api/supervision-calendar/:id — 200: a site's planned inspections as the public sees
+ * them, the ISO week only (F28); 404 for an unknown site or one without supervision.
+ */
+export function publicSupervisionRoutes({ db }: AppDeps): Router {
+  const router = Router();
+  router.get(
+    '/:id',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const site = await db.site.findUnique({
+        where: { id },
+        include: {
+          cycles: {
+            where: { phase: { not: 'closed' } },
+            include: { planned: { where: { status: 'planned' }, orderBy: { dueAt: 'asc' } } },
+          },
+        },
+      });
+      if (!site || site.cycles.length === 0) throw new AppError('NOT_FOUND', 'No supervision calendar for this site');
+      const supervisor = { name: '', email: '', phone: '' };
+      res.json({
+        site: { name: site.name, municipality: site.municipality },
+        inspections: site.cycles.flatMap((c) =>
+          c.planned.map((p) =>
+            planView(
+              { kind: p.kind as InspectionKind, dueAt: p.dueAt, reason: p.reason as unknown as PlanReason },
+              supervisor,
+              'public',
+            ),
+          ),
+        ),
+      });
+    }),
+  );
+  return router;
+}

@@ -7,7 +7,8 @@ import pino from 'pino';
 import { createApp } from '../../api/app';
 import { createActivities } from '../../activities';
 import { seed, DEMO } from '../../prisma/seed';
-import { freshDatabase, temporalAddress } from '../support/env';
+import { freshDatabase, temporalAddress, until } from '../support/env';
+import { assess, riskModel } from '../../domain/risk';
 import { ApiClient } from '../../api/client';
 import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 import { hearingCommand } from '../support/cases';
@@ -417,5 +418,109 @@ describe('risk reports over all sites (use case 2)', () => {
     expect(((await model.json()) as Problem).errors[0]!.path).toBe('model');
     const limit = await fetch(`${base}/api/risk-reports/ranking?limit=0`);
     expect(((await limit.json()) as Problem).errors[0]!.path).toBe('limit');
+  });
+});
+
+describe('supervision of a site (F27–F30)', () => {
+  type View = { phase: string; allowed: string[] };
+  type Supervision = {
+    phase: string;
+    supervisor: { name: string; email: string };
+    plan: Array<{ kind: string; dueAt: string; week: string; supervisor: unknown }>;
+    assessment: { riskClass: string | null; model: string } | null;
+  };
+  const key = () => ({ 'Idempotency-Key': randomUUID() });
+  const problem = async (res: Response) => ((await res.json()) as Problem).errors[0]!.path;
+
+  it('starts a cycle, records an inspection, takes reports and closes, refusing bad input unchanged', async () => {
+    const site = await db.handle.db.site.findFirstOrThrow({ where: { name: 'Ravintola Laukontori' } });
+    const path = `/api/sites/${site.id}/supervision`;
+
+    // Refused starts change nothing.
+    expect((await post(path, { authorityCode: 'CITY-TRE' })).status).toBe(400); // no Idempotency-Key
+    const unknown = await post(path, { authorityCode: 'NOWHERE' }, key());
+    expect([unknown.status, await problem(unknown)]).toEqual([400, 'authorityCode']);
+    expect(await db.handle.db.supervisionCycle.count({ where: { siteId: site.id } })).toBe(0);
+
+    const started = await post(path, { authorityCode: 'CITY-TRE' }, key());
+    expect(started.status).toBe(201);
+    expect((await post(path, { authorityCode: 'CITY-TRE' }, key())).status).toBe(409);
+    const opened = await until('the cycle to open', async () => {
+      const res = await fetch(`${base}${path}`);
+      return res.status === 200 && ((await res.json()) as Supervision);
+    });
+    expect(opened.phase).toBe('commissioning');
+    expect(opened.plan).toEqual([expect.objectContaining({ kind: 'commissioning', dueAt: expect.any(String) })]);
+    expect(opened.supervisor.email).toMatch(/@/);
+
+    // The public sees the week only, no date and no person (F28).
+    const calendar = await api.request<{ inspections: Array<Record<string, unknown>> }>(
+      'GET',
+      `/api/supervision-calendar/${site.id}`,
+    );
+    expect(calendar.inspections).toEqual([{ kind: 'commissioning', week: opened.plan[0]!.week }]);
+    expect(opened.plan[0]!.week).toMatch(/^\d{4}-W\d{2}$/);
+
+    // Grades are checked against the site's risk model before anything reaches the workflow.
+    const before = await db.handle.db.inspection.count({ where: { siteId: site.id } });
+    const inspection = {
+      action: 'recordInspection',
+      inspector: 'Ville Valvoja',
+      method: 'onSite',
+      grades: { 'no.such.factor': 'B' },
+      findings: [],
+    };
+    const badGrade = await post(`${path}/commands`, inspection, key());
+    expect([badGrade.status, await problem(badGrade)]).toEqual([400, 'grades.no.such.factor']);
+    const badLetter = await post(`${path}/commands`, { ...inspection, grades: { 'premises.adequacy': 'E' } }, key());
+    expect([badLetter.status, await problem(badLetter)]).toEqual([400, 'grades.premises.adequacy']);
+    expect(await db.handle.db.inspection.count({ where: { siteId: site.id } })).toBe(before);
+
+    const { missing } = assess(riskModel('food-2008')!, { targetGroup: site.targetGroup, present: site.activity });
+    const grades = Object.fromEntries(missing.map((id) => [id, 'B']));
+    const inspected = await api.request<View>('POST', `${path}/commands`, { ...inspection, grades }, key());
+    expect(inspected.phase).toBe('supervising');
+    const after = await api.request<Supervision>('GET', path);
+    expect(after.plan).toEqual([expect.objectContaining({ kind: 'recurring' })]);
+    expect(after.assessment).toMatchObject({
+      model: expect.stringMatching(/^food-2008@/),
+      riskClass: expect.any(String),
+    });
+
+    // A command that does not fit the phase: 409 naming what is allowed.
+    const agenda = await post(`${path}/commands`, { action: 'editAgenda', items: [] }, key());
+    expect(agenda.status).toBe(409);
+    expect(await agenda.json()).toMatchObject({ step: 'supervising', allowed: inspected.allowed });
+
+    // Reports are accepted at once and processed by the cycle.
+    const badReport = await post(`${path}/reports`, { kind: 'rumour', description: 'x' }, key());
+    expect([badReport.status, await problem(badReport)]).toEqual([400, 'kind']);
+    const profile = await post(
+      `${path}/reports`,
+      { kind: 'profileChange', description: 'x', activity: ['nope'] },
+      key(),
+    );
+    expect([profile.status, await problem(profile)]).toEqual([400, 'activity.0']);
+    const observed = await post(
+      `${path}/reports`,
+      { kind: 'citizenObservation', description: 'Rubbish bins overflow' },
+      key(),
+    );
+    expect(observed.status).toBe(202);
+    await until(
+      'the observation',
+      async () =>
+        (await db.handle.db.observation.count({ where: { siteId: site.id, kind: 'citizenObservation' } })) === 1,
+    );
+
+    const closed = await api.request<View>(
+      'POST',
+      `${path}/commands`,
+      { action: 'close', reason: 'businessClosed' },
+      key(),
+    );
+    expect(closed.phase).toBe('closed');
+    expect((await post(`${path}/commands`, { action: 'close', reason: 'other' }, key())).status).toBe(409);
+    expect((await fetch(`${base}/api/supervision-calendar/${site.id}`)).status).toBe(404);
   });
 });

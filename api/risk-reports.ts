@@ -59,21 +59,25 @@ export const ZTopAreasQuery = z
 type Window = { from?: string; to?: string; model?: string };
 
 /** Each site's latest assessment inside the window (an index-only scan of SiteAssessment_latest_idx). */
-function latest(q: Window): Prisma.Sql {
+function latest(q: Window, group?: string): Prisma.Sql {
   const from = q.from ? Prisma.sql`AND a."assessedAt" >= ${new Date(`${q.from}T00:00:00Z`)}` : Prisma.empty;
   const to = q.to ? Prisma.sql`AND a."assessedAt" <= ${new Date(`${q.to}T23:59:59.999Z`)}` : Prisma.empty;
+  // One group's report reads only that group's sites.
+  const sites = group
+    ? Prisma.sql`AND a."siteId" IN (SELECT s.id FROM "Site" s ${sitesWhere(q, group)})`
+    : Prisma.empty;
   return Prisma.sql`
     SELECT DISTINCT ON (a."siteId") a."siteId", a."assessedAt", a."modelId", a."modelVersion", a."targetGroup",
            a.classified, a.score, a."riskClass", a."frequencyPerYear", a."areaPoints"
     FROM "SiteAssessment" a
-    WHERE true ${from} ${to}
+    WHERE true ${from} ${to} ${sites}
     ORDER BY a."siteId", a."assessedAt" DESC`;
 }
 
-/** Active sites, optionally of one model; the group is the assessed one, else the site's own. */
+/** Active sites, optionally of one model and one target group (the site's own group). */
 function sitesWhere(q: Window, group?: string): Prisma.Sql {
   const model = q.model ? Prisma.sql`AND s."riskModel" = ${q.model}` : Prisma.empty;
-  const inGroup = group ? Prisma.sql`AND COALESCE(l."targetGroup", s."targetGroup") = ${group}` : Prisma.empty;
+  const inGroup = group ? Prisma.sql`AND s."targetGroup" = ${group}` : Prisma.empty;
   return Prisma.sql`WHERE s.status = 'active' ${model} ${inGroup}`;
 }
 
@@ -86,27 +90,25 @@ interface RankedRow {
   riskClass: string | null;
   frequencyPerYear: number | null;
   assessedAt: Date | null;
-  total: number;
 }
 
 async function ranked(db: Db, q: Window, page: { limit: number; offset: number } | null, group?: string) {
   const limit = page ? Prisma.sql`LIMIT ${page.limit} OFFSET ${page.offset}` : Prisma.empty;
-  const rows = await db.$queryRaw<RankedRow[]>`
-    WITH latest AS (${latest(q)})
-    SELECT s.id AS "siteId", s.name AS "siteName", s."riskModel" AS model,
-           COALESCE(l."targetGroup", s."targetGroup") AS "targetGroup",
-           l.score, l."riskClass", l."frequencyPerYear", l."assessedAt", count(*) OVER ()::int AS total
-    FROM "Site" s LEFT JOIN latest l ON l."siteId" = s.id
-    ${sitesWhere(q, group)}
-    ORDER BY model, "targetGroup", l."frequencyPerYear" DESC NULLS LAST, l.score DESC NULLS LAST, s.name, s.id
-    ${limit}`;
-  const total = rows[0]?.total ?? 0;
+  const [rows, [count]] = await Promise.all([
+    db.$queryRaw<RankedRow[]>`
+      WITH latest AS (${latest(q, group)})
+      SELECT s.id AS "siteId", s.name AS "siteName", s."riskModel" AS model, s."targetGroup",
+             l.score, l."riskClass", l."frequencyPerYear", l."assessedAt"
+      FROM "Site" s LEFT JOIN latest l ON l."siteId" = s.id
+      ${sitesWhere(q, group)}
+      ORDER BY s."riskModel", s."targetGroup", l."frequencyPerYear" DESC NULLS LAST, l.score DESC NULLS LAST,
+               s.name, s.id
+      ${limit}`,
+    db.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM "Site" s ${sitesWhere(q, group)}`,
+  ]);
   return {
-    total,
-    sites: rows.map(({ total: _, assessedAt, ...row }) => ({
-      ...row,
-      assessedAt: assessedAt?.toISOString() ?? null,
-    })),
+    total: count?.total ?? 0,
+    sites: rows.map(({ assessedAt, ...row }) => ({ ...row, assessedAt: assessedAt?.toISOString() ?? null })),
   };
 }
 
@@ -123,7 +125,7 @@ async function classCounts(db: Db, q: Window) {
     }>
   >`
     WITH latest AS (${latest(q)})
-    SELECT s."riskModel" AS model, COALESCE(l."targetGroup", s."targetGroup") AS "targetGroup",
+    SELECT s."riskModel" AS model, s."targetGroup",
            count(*) FILTER (WHERE l."riskClass" = 'R1')::int AS "R1",
            count(*) FILTER (WHERE l."riskClass" = 'R2')::int AS "R2",
            count(*) FILTER (WHERE l."riskClass" = 'R3')::int AS "R3",

@@ -222,7 +222,7 @@ export function helsinkiWeek(date: Date): string {
 
 /** Whole days from now until the date, in Helsinki calendar days. */
 export function daysUntil(date: Date, now: Date): number {
-  return differenceInCalendarDays(new TZDate(date.getTime(), 'UTC'), new TZDate(now.getTime(), 'UTC'));
+  return differenceInCalendarDays(new TZDate(date.getTime(), HELSINKI), new TZDate(now.getTime(), HELSINKI));
 }
 
 export interface PlanView {

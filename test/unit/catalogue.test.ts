@@ -13,6 +13,7 @@ import {
   type PermitTypeDef,
 } from '../../domain/catalogue';
 import data from '../../domain/permit-types.json';
+import { riskModel } from '../../domain/risk';
 
 type RawType = Record<string, unknown> & { fields: Array<Record<string, unknown>>; norms: Record<string, unknown> };
 type RawCatalogue = { common: Array<Record<string, unknown>>; types: RawType[] };
@@ -86,6 +87,23 @@ describe('permit catalogue data', () => {
       ]),
     );
     expect(COMMON_FIELDS.find((f) => f.key === 'attendance')?.askWhen).toBe('attendance');
+  });
+
+  it('hands supervised types to an existing risk model and one of its target groups, both models in use', () => {
+    const supervised = PERMIT_TYPES.filter((t) => t.supervision);
+
+    const problems = supervised.flatMap(({ permitType: id, supervision }) => {
+      const model = riskModel(supervision!.model);
+      if (!model) return [`${id}: unknown risk model "${supervision!.model}"`];
+      return model.groups.some((g) => g.id === supervision!.targetGroup)
+        ? []
+        : [`${id}: "${supervision!.targetGroup}" is not a target group of ${model.id}`];
+    });
+
+    expect(problems).toEqual([]);
+    expect(supervised.map((t) => t.supervision!.model)).toEqual(
+      expect.arrayContaining(['food-2008', 'facility-example']),
+    );
   });
 
   it('is frozen, so one caller cannot change the catalogue for every other case', () => {

@@ -1,31 +1,22 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { execFileSync } from 'node:child_process';
-import type { History } from '@temporalio/common/lib/proto-utils';
 import pino from 'pino';
 import { createActivities, type TimelineEventMessage } from '../../activities';
 import { seed } from '../../prisma/seed';
 import { freshDatabase, temporalAddress, until } from '../support/env';
 import { CaseDriver, LOW_RISK, MEDIUM_RISK, hearingCommand, key } from '../support/cases';
+import { Histories } from '../support/histories';
 
 const logger = pino({ level: 'silent' });
-const HISTORIES = path.join(__dirname, 'histories');
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let client: Client;
 let connection: NativeConnection;
 let bundle: { code: string };
 let cases: CaseDriver;
 const published: TimelineEventMessage[] = [];
-const recorded: Array<{ name: string; workflowId: string; runId: string; history: History }> = [];
-
-/** Keeps a finished workflow's history for the replay test (and, with RECORD_HISTORIES, as a fixture). */
-async function record(name: string, handle: WorkflowHandle) {
-  const { runId } = await handle.describe();
-  recorded.push({ name, workflowId: handle.workflowId, runId, history: await handle.fetchHistory() });
-}
+/** Finished workflows' histories for the replay test (and, with RECORD_HISTORIES, as fixtures). */
+const histories = new Histories();
 
 const silent = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
 const NOISE = { permitType: 'noise', authorityCode: 'CITY-TRE' };
@@ -124,8 +115,8 @@ describe('permit projects on a real Temporal server', () => {
           'final',
         ]),
       );
-      await record('project-happy-path', handle);
-      await record('section-with-hearing', cases.section(id, 'noise').handle);
+      await histories.record('project-happy-path', handle);
+      await histories.record('section-with-hearing', cases.section(id, 'noise').handle);
     });
   });
 
@@ -238,7 +229,7 @@ describe('permit projects on a real Temporal server', () => {
           ['projectCancelled', 'POLICE-SISA'],
         ].sort(),
       );
-      await record('project-cancelled-in-hearing', handle);
+      await histories.record('project-cancelled-in-hearing', handle);
     });
   });
 
@@ -256,7 +247,7 @@ describe('permit projects on a real Temporal server', () => {
       ]);
       const start = await db.handle.db.supervisionStart.findFirstOrThrow({ where: { projectId: id } });
       expect(start.procedure).toBe('notification');
-      await record('section-notification', cases.section(id, 'public-event').handle);
+      await histories.record('section-notification', cases.section(id, 'public-event').handle);
     });
   });
 
@@ -304,37 +295,10 @@ describe('permit projects on a real Temporal server', () => {
   });
 
   it('replays recorded histories through the current workflow code', async () => {
-    expect(recorded.length).toBeGreaterThanOrEqual(4);
-    if (process.env.RECORD_HISTORIES) {
-      fs.mkdirSync(HISTORIES, { recursive: true });
-      // The Temporal CLI writes the same canonical JSON as every other Temporal tool.
-      for (const { name, workflowId, runId } of recorded) {
-        const json = execFileSync(process.env.TEMPORAL_BIN ?? 'temporal', [
-          'workflow',
-          'show',
-          '--address',
-          temporalAddress(),
-          '--workflow-id',
-          workflowId,
-          '--run-id',
-          runId,
-          '--output',
-          'json',
-        ]);
-        fs.writeFileSync(path.join(HISTORIES, `${name}.json`), json);
-      }
-    }
-    const committed = fs.existsSync(HISTORIES)
-      ? fs.readdirSync(HISTORIES).map((f) => ({
-          name: f,
-          history: JSON.parse(fs.readFileSync(path.join(HISTORIES, f), 'utf8')) as unknown,
-        }))
-      : [];
+    expect(histories.recorded.length).toBeGreaterThanOrEqual(4);
+    histories.writeFixtures();
+    const committed = histories.committed('project-', 'section-');
     expect(committed.length).toBeGreaterThanOrEqual(4);
-    for (const { name, history } of [...recorded, ...committed]) {
-      await expect(
-        Worker.runReplayHistory({ workflowBundle: bundle, replayName: name }, history),
-      ).resolves.toBeUndefined();
-    }
+    await expect(histories.replay(bundle, [...histories.recorded, ...committed])).resolves.toBeUndefined();
   });
 });

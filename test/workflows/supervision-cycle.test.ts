@@ -17,6 +17,7 @@ import {
 } from '../../workflows/supervision-cycle/messages';
 import { supervisionCycleWorkflow } from '../../workflows/supervision-cycle/workflow';
 import { freshDatabase, temporalAddress, until } from '../support/env';
+import { Histories } from '../support/histories';
 
 const logger = pino({ level: 'silent' });
 const silent = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
@@ -24,6 +25,8 @@ let db: Awaited<ReturnType<typeof freshDatabase>>;
 let client: Client;
 let connection: NativeConnection;
 let bundle: { code: string };
+/** Supervision runs for the replay test (and, with RECORD_HISTORIES, as fixtures). */
+const histories = new Histories();
 
 /** One simulated day per this many real milliseconds: years of supervision run in seconds. */
 const msPerDay = (ms: number) => DAY_MS / ms;
@@ -114,6 +117,8 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
     const site = await newSite('food-2008', 'restaurant', activity);
     await withWorker(async (taskQueue) => {
       const cycle = await startCycle(taskQueue, site.id, msPerDay(4));
+      // The first run ends with the commissioning inspection (continue-as-new).
+      const firstRun = (await cycle.handle.describe()).runId;
       const opened = await cycle.state();
       expect(opened.phase).toBe('commissioning');
       expect(opened.plan!.kind).toBe('commissioning');
@@ -183,6 +188,8 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
       expect(plans.map((p) => p.status).sort()).toEqual(['done', 'done', 'done', 'done', 'planned']);
       await cycle.send({ action: 'close', reason: 'businessClosed' });
       expect((await cycle.handle.result()).phase).toBe('closed');
+      await histories.record('supervision-restaurant-commissioning', cycle.handle, firstRun);
+      await histories.record('supervision-restaurant-closed', cycle.handle);
     });
   });
 
@@ -312,6 +319,7 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
         ['Install a thermometer', 'accepted'],
         ['Repair the floor', 'overdue'],
       ]);
+      await histories.record('supervision-corrective-follow-up', cycle.handle);
       await cycle.handle.terminate('test done');
     });
   });
@@ -365,5 +373,14 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
     expect([row.phase, row.closeReason, row.nextDueAt]).toEqual(['closed', 'permitClosed', null]);
     const planned = await db.handle.db.plannedInspection.count({ where: { cycleId: row.id, status: 'planned' } });
     expect(planned).toBe(0);
+    await histories.record('supervision-restart-closed', cycle.handle);
+  });
+
+  it('replays recorded supervision histories through the current workflow code', async () => {
+    expect(histories.recorded.length).toBeGreaterThanOrEqual(4);
+    histories.writeFixtures();
+    const committed = histories.committed('supervision-');
+    expect(committed.length).toBeGreaterThanOrEqual(3);
+    await expect(histories.replay(bundle, [...histories.recorded, ...committed])).resolves.toBeUndefined();
   });
 });

@@ -75,11 +75,17 @@ export async function storeAssessment(tx: Tx, args: StoreAssessmentArgs): Promis
   );
   input.present = [...new Set([...(input.present ?? []), ...derived])].sort();
   const assessment = assess(model, input);
-  await tx.riskModelVersion.upsert({
+  // The definition (tens of kilobytes) is written once per version, not sent with every assessment.
+  const stored = await tx.riskModelVersion.findUnique({
     where: { modelId_version: { modelId: model.id, version: model.version } },
-    create: { modelId: model.id, version: model.version, definition: json(model), sha256: modelHash(model) },
-    update: {},
+    select: { id: true },
   });
+  if (!stored) {
+    await tx.riskModelVersion.createMany({
+      data: [{ modelId: model.id, version: model.version, definition: json(model), sha256: modelHash(model) }],
+      skipDuplicates: true,
+    });
+  }
   const byArea = new Map(assessment.areas.map((a) => [a.id, a.points]));
   await tx.siteAssessment.create({
     data: {

@@ -20,26 +20,21 @@ import { Prisma } from '../prisma/generated/client';
 import type { Db } from '../platform/db';
 import { RISK_MODELS, mergeAreaSums, rankAreas, riskModel, type RiskModel } from '../domain/risk';
 import { AppError } from './errors';
+import { DAY_WINDOW_ORDER, ZDayWindow, dayWindowInOrder, windowOf } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
 
-const ZDate = z.iso.date();
 const ZModelId = z
   .string()
   .max(60)
   .refine((id) => riskModel(id) !== undefined, 'unknown risk model');
 
 const window = {
-  from: ZDate.optional(),
-  to: ZDate.optional(),
+  ...ZDayWindow,
   model: ZModelId.optional(),
   format: z.enum(['json', 'csv']).default('json'),
 };
-const notBeforeFrom = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
 
-export const ZReportQuery = z
-  .object(window)
-  .strict()
-  .refine(notBeforeFrom, { message: 'must not be before from', path: ['to'] });
+export const ZReportQuery = z.object(window).strict().refine(dayWindowInOrder, DAY_WINDOW_ORDER);
 
 export const ZRankingQuery = z
   .object({
@@ -49,19 +44,20 @@ export const ZRankingQuery = z
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict()
-  .refine(notBeforeFrom, { message: 'must not be before from', path: ['to'] });
+  .refine(dayWindowInOrder, DAY_WINDOW_ORDER);
 
 export const ZTopAreasQuery = z
   .object({ ...window, top: z.coerce.number().int().min(1).max(20).default(3) })
   .strict()
-  .refine(notBeforeFrom, { message: 'must not be before from', path: ['to'] });
+  .refine(dayWindowInOrder, DAY_WINDOW_ORDER);
 
 type Window = { from?: string; to?: string; model?: string };
 
 /** Each site's latest assessment inside the window (an index-only scan of SiteAssessment_latest_idx). */
 function latest(q: Window, group?: string): Prisma.Sql {
-  const from = q.from ? Prisma.sql`AND a."assessedAt" >= ${new Date(`${q.from}T00:00:00Z`)}` : Prisma.empty;
-  const to = q.to ? Prisma.sql`AND a."assessedAt" <= ${new Date(`${q.to}T23:59:59.999Z`)}` : Prisma.empty;
+  const window = windowOf(q);
+  const from = window.from ? Prisma.sql`AND a."assessedAt" >= ${window.from}` : Prisma.empty;
+  const to = window.to ? Prisma.sql`AND a."assessedAt" <= ${window.to}` : Prisma.empty;
   // One group's report reads only that group's sites.
   const sites = group
     ? Prisma.sql`AND a."siteId" IN (SELECT s.id FROM "Site" s ${sitesWhere(q, group)})`

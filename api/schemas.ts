@@ -135,3 +135,16 @@ export const ZAuthorityView = z.object({ authorityCode: ZText(60) });
 export const ZIdParam = z.object({ id: z.uuid() });
 export const ZPermitParam = z.object({ id: z.uuid(), permitType: z.string().min(2).max(60) });
 export const ZIdempotencyKey = z.string().min(8).max(200);
+
+/** A window of days (YYYY-MM-DD, both ends included); `to` must not be before `from`. */
+export const ZDayWindow = { from: z.iso.date().optional(), to: z.iso.date().optional() };
+export const dayWindowInOrder = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
+export const DAY_WINDOW_ORDER = { message: 'must not be before from', path: ['to'] };
+
+/** The window's instants in UTC: `from` at the start of its day, `to` at the end of its day. */
+export function windowOf(q: { from?: string; to?: string }): { from?: Date; to?: Date } {
+  return {
+    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
+    to: q.to ? new Date(`${q.to}T23:59:59.999Z`) : undefined,
+  };
+}

@@ -2,21 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { assess, riskModel, siteInputFromInspections } from '../domain/risk';
 import { AppError } from './errors';
-import { ZIdParam } from './schemas';
+import { DAY_WINDOW_ORDER, ZDayWindow, ZIdParam, dayWindowInOrder, windowOf } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
 
-const ZDate = z.iso.date();
 export const ZAssessmentQuery = z
-  .object({ from: ZDate.optional(), to: ZDate.optional(), model: z.string().max(60).optional() })
+  .object({ ...ZDayWindow, model: z.string().max(60).optional() })
   .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
-
-function windowOf(q: { from?: string; to?: string }) {
-  return {
-    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
-    to: q.to ? new Date(`${q.to}T23:59:59.999Z`) : undefined,
-  };
-}
+  .refine(dayWindowInOrder, DAY_WINDOW_ORDER);
 
 /** Supervised sites and their risk assessments (use case 1 of the risk method). */
 export function siteRoutes({ db }: AppDeps): Router {

@@ -11,6 +11,7 @@ import {
   supervisionReportSignal,
   supervisionStateQuery,
   supervisionWorkflowId,
+  type FindingInput,
   type SupervisionCommandBody,
   type SupervisionReport,
   type SupervisionView,
@@ -79,6 +80,19 @@ function gradesFor(model: string, targetGroup: string, present: string[], grade:
   return Object.fromEntries(missing.map((id) => [id, grade])) as Record<string, Grade>;
 }
 
+/** An on-site inspection grading every factor the group asks for at one grade. */
+function inspection(
+  model: string,
+  targetGroup: string,
+  present: string[],
+  grade: Grade,
+  findings: FindingInput[] = [],
+): SupervisionCommandBody {
+  const inspector = model === 'food-2008' ? 'Ville Valvoja' : 'Tarja Tarkastaja';
+  const grades = gradesFor(model, targetGroup, present, grade);
+  return { action: 'recordInspection', inspector, method: 'onSite', grades, present: [], findings };
+}
+
 class Cycle {
   constructor(readonly handle: WorkflowHandle<typeof supervisionCycleWorkflow>) {}
   send(body: SupervisionCommandBody, idempotencyKey = randomUUID()): Promise<SupervisionView> {
@@ -140,15 +154,7 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
       ]);
       expect(row.supervisorName).toBeTruthy();
 
-      const inspect = (grade: Grade) =>
-        cycle.send({
-          action: 'recordInspection',
-          inspector: 'Ville Valvoja',
-          method: 'onSite',
-          grades: gradesFor('food-2008', 'restaurant', activity, grade),
-          present: [],
-          findings: [],
-        });
+      const inspect = (grade: Grade) => cycle.send(inspection('food-2008', 'restaurant', activity, grade));
 
       let view = await inspect('B');
       expect(view.phase).toBe('supervising');
@@ -198,14 +204,7 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
     const site = await newSite('facility-example', 'chemicalStorage', profile);
     await withWorker(async (taskQueue) => {
       const cycle = await startCycle(taskQueue, site.id, msPerDay(50));
-      const inspected = await cycle.send({
-        action: 'recordInspection',
-        inspector: 'Tarja Tarkastaja',
-        method: 'onSite',
-        grades: gradesFor('facility-example', 'chemicalStorage', profile, 'B'),
-        present: [],
-        findings: [],
-      });
+      const inspected = await cycle.send(inspection('facility-example', 'chemicalStorage', profile, 'B'));
       const before = await latestAssessment(site.id);
       const dueBefore = inspected.plan!.dueAt;
 
@@ -256,13 +255,8 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
     const site = await newSite('food-2008', 'restaurant', activity);
     await withWorker(async (taskQueue) => {
       const cycle = await startCycle(taskQueue, site.id, msPerDay(40));
-      const view = await cycle.send({
-        action: 'recordInspection',
-        inspector: 'Ville Valvoja',
-        method: 'onSite',
-        grades: gradesFor('food-2008', 'restaurant', activity, 'C'),
-        present: [],
-        findings: [
+      const view = await cycle.send(
+        inspection('food-2008', 'restaurant', activity, 'C', [
           {
             factorId: 'premises.adequacy',
             description: 'Cracked floor in the cold room',
@@ -274,8 +268,8 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
             grade: 'B',
             correctiveAction: { description: 'Install a thermometer', deadlineDays: 60 },
           },
-        ],
-      });
+        ]),
+      );
       expect(view.actions).toHaveLength(2);
       const [floor, thermometer] = view.actions;
 
@@ -330,14 +324,7 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
     const taskQueue = `test-${randomUUID()}`;
     const cycle = await withWorker(async () => {
       const c = await startCycle(taskQueue, site.id, msPerDay(5));
-      await c.send({
-        action: 'recordInspection',
-        inspector: 'Tarja Tarkastaja',
-        method: 'onSite',
-        grades: gradesFor('facility-example', 'chemicalStorage', profile, 'B'),
-        present: [],
-        findings: [],
-      });
+      await c.send(inspection('facility-example', 'chemicalStorage', profile, 'B'));
       return c;
     }, taskQueue);
     const dueBefore = (await db.handle.db.supervisionCycle.findFirstOrThrow({ where: { siteId: site.id } })).nextDueAt!;

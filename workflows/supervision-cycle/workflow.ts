@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { DEFAULT_RULES, type SupervisionPhase } from '../../domain/supervision';
+import { DAY_MS, DEFAULT_RULES, type SupervisionPhase } from '../../domain/supervision';
 import { SeenKeys, Serial } from '../shared/commands';
 import { ScaledClock } from '../shared/clock';
 import {
@@ -168,7 +168,7 @@ export async function supervisionCycleWorkflow(input: SupervisionCycleInput): Pr
     const wakes: Wake[] = [];
     if (plan && remindedFor !== plan.plannedId) {
       const reminderDays = rules.reminderDays ?? DEFAULT_RULES.reminderDays;
-      const at = new Date(Date.parse(plan.dueAt) - reminderDays * 86_400_000);
+      const at = new Date(Date.parse(plan.dueAt) - reminderDays * DAY_MS);
       wakes.push({ at, what: 'reminder', subject: plan.plannedId });
     }
     if (plan && overdueFor !== plan.plannedId) {

@@ -87,6 +87,7 @@ export async function storeAssessment(tx: Tx, args: StoreAssessmentArgs): Promis
     });
   }
   const byArea = new Map(assessment.areas.map((a) => [a.id, a.points]));
+  const supersededAt = await takeOver(tx, site.id, args.at);
   await tx.siteAssessment.create({
     data: {
       siteId: site.id,
@@ -105,7 +106,33 @@ export async function storeAssessment(tx: Tx, args: StoreAssessmentArgs): Promis
       areaPoints: model.areas.map((a) => byArea.get(a.id) ?? 0),
       input: json(input),
       idempotencyKey: `${args.key}:assessment`,
+      supersededAt,
     },
   });
   return assessment;
+}
+
+/**
+ * Keeps each site's assessments a chain of half-open intervals [assessedAt, supersededAt):
+ * the assessment current at `at` now ends at `at`, and the new one ends where that one
+ * ended (when it is stored out of order) or stays open. The site row is locked so two
+ * assessments of one site cannot interleave. Returns the new assessment's supersededAt.
+ */
+async function takeOver(tx: Tx, siteId: string, at: Date): Promise<Date | null> {
+  await tx.$queryRaw`SELECT 1 FROM "Site" WHERE id = ${siteId}::uuid FOR UPDATE`;
+  const current = await tx.siteAssessment.findFirst({
+    where: { siteId, assessedAt: { lte: at }, OR: [{ supersededAt: null }, { supersededAt: { gt: at } }] },
+    select: { id: true, supersededAt: true },
+  });
+  if (current) {
+    await tx.siteAssessment.update({ where: { id: current.id }, data: { supersededAt: at } });
+    return current.supersededAt;
+  }
+  // Older than every stored assessment of the site: it ends where the earliest one begins.
+  const earliest = await tx.siteAssessment.findFirst({
+    where: { siteId, assessedAt: { gt: at } },
+    orderBy: { assessedAt: 'asc' },
+    select: { assessedAt: true },
+  });
+  return earliest?.assessedAt ?? null;
 }

@@ -8,9 +8,9 @@
  * The time window selects inspection data through the assessments it produced: each site
  * counts with its latest stored assessment made inside the window (every inspection and
  * every re-assessment stores one, with its model version). A site without one is listed
- * as unclassified. The reports read one covering index (SiteAssessment_latest_idx) and
- * never run the engine, so they stay fast over 100 000 sites and 1 000 000 inspections
- * (bench/risk-reports.mjs, docs/performance.md). Use case 1 — one site over any window,
+ * as unclassified. The reports read covering indexes over each assessment's validity
+ * (SiteAssessment.supersededAt) and never run the engine, so they stay fast over 100 000
+ * sites and 1 000 000 inspections (bench/risk-reports.mjs, docs/performance.md). Use case 1 — one site over any window,
  * computed from its raw inspections — is GET /api/sites/:id/assessment.
  */
 import { Router, type Response } from 'express';
@@ -53,21 +53,30 @@ export const ZTopAreasQuery = z
 
 type Window = { from?: string; to?: string; model?: string };
 
-/** Each site's latest assessment inside the window (an index-only scan of SiteAssessment_latest_idx). */
+const COLUMNS = Prisma.sql`a."siteId", a."assessedAt", a."modelId", a."modelVersion", a."targetGroup",
+  a.classified, a.score, a."riskClass", a."frequencyPerYear", a."areaPoints"`;
+
+/**
+ * Each site's latest assessment inside the window: the one current at the window's end
+ * (assessedAt <= to < supersededAt, see SiteAssessment.supersededAt) if it was made on or
+ * after the window's start. A condition on each row, so the database reads one index range
+ * instead of sorting every assessment by site. Without `to`, the current assessments.
+ */
 function latest(q: Window, group?: string): Prisma.Sql {
   const window = windowOf(q);
   const from = window.from ? Prisma.sql`AND a."assessedAt" >= ${window.from}` : Prisma.empty;
-  const to = window.to ? Prisma.sql`AND a."assessedAt" <= ${window.to}` : Prisma.empty;
-  // One group's report reads only that group's sites.
+  // One group's report reads only that group's sites (through SiteAssessment(siteId, assessedAt)).
   const sites = group
     ? Prisma.sql`AND a."siteId" IN (SELECT s.id FROM "Site" s ${sitesWhere(q, group)})`
     : Prisma.empty;
+  const current = Prisma.sql`SELECT ${COLUMNS} FROM "SiteAssessment" a WHERE a."supersededAt" IS NULL ${from} ${sites}`;
+  if (!window.to) return current;
+  // Two branches so each reads its own index range: superseded after the window, or still current.
   return Prisma.sql`
-    SELECT DISTINCT ON (a."siteId") a."siteId", a."assessedAt", a."modelId", a."modelVersion", a."targetGroup",
-           a.classified, a.score, a."riskClass", a."frequencyPerYear", a."areaPoints"
-    FROM "SiteAssessment" a
-    WHERE true ${from} ${to} ${sites}
-    ORDER BY a."siteId", a."assessedAt" DESC`;
+    SELECT ${COLUMNS} FROM "SiteAssessment" a
+    WHERE a."supersededAt" > ${window.to} AND a."assessedAt" <= ${window.to} ${from} ${sites}
+    UNION ALL
+    ${current} AND a."assessedAt" <= ${window.to}`;
 }
 
 /** Active sites, optionally of one model and one target group (the site's own group). */

@@ -1,7 +1,8 @@
 /** Request schemas beside the routes that use them; the same names generate the API docs. */
 import { z } from 'zod';
-import { permitType as permitTypeDef } from '../domain/catalogue';
-import { PERMIT_STEPS } from '../domain/catalogue';
+import { TZDate } from '@date-fns/tz';
+import { HELSINKI } from '../domain/supervision';
+import { PERMIT_STEPS, permitType as permitTypeDef } from '../domain/catalogue';
 
 const ZText = (max: number) => z.string().trim().min(1).max(max);
 const ZFieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -141,10 +142,16 @@ export const ZDayWindow = { from: z.iso.date().optional(), to: z.iso.date().opti
 export const dayWindowInOrder = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
 export const DAY_WINDOW_ORDER = { message: 'must not be before from', path: ['to'] };
 
-/** The window's instants in UTC: `from` at the start of its day, `to` at the end of its day. */
+/** The window's instants: `from` at the start of its day and `to` at the end of its day in Helsinki. */
 export function windowOf(q: { from?: string; to?: string }): { from?: Date; to?: Date } {
   return {
-    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
-    to: q.to ? new Date(`${q.to}T23:59:59.999Z`) : undefined,
+    from: q.from ? helsinkiMidnight(q.from, 0) : undefined,
+    to: q.to ? new Date(helsinkiMidnight(q.to, 1).getTime() - 1) : undefined,
   };
+}
+
+/** Midnight in Helsinki starting the day `days` after the ISO date `day` (DST-aware). */
+function helsinkiMidnight(day: string, days: number): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d + days, HELSINKI).getTime());
 }

@@ -93,6 +93,7 @@ async function load(url, organisationId) {
       missing: [],
       areas: [],
       input: [],
+      superseded: [],
     };
     for (let i = from; i < Math.min(SITES, from + batch); i++) {
       const id = randomUUID();
@@ -143,6 +144,8 @@ async function load(url, organisationId) {
         asmt.missing.push(`{${r.missing.join(',')}}`);
         asmt.areas.push(`{${model.areas.map((a) => byArea.get(a.id) ?? 0).join(',')}}`);
         asmt.input.push(JSON.stringify(input));
+        // Each assessment is current until the next one of its site (what storeAssessment keeps).
+        asmt.superseded.push(k + 1 < times.length ? new Date(times[k + 1]).toISOString() : null);
       }
     }
     await insert(
@@ -162,12 +165,13 @@ async function load(url, organisationId) {
     await insert(
       pg,
       `INSERT INTO "SiteAssessment" (id, "siteId", "modelId", "modelVersion", "assessedAt", reason, "targetGroup",
-         classified, score, "riskClass", band, "frequencyPerYear", missing, "areaPoints", input, "idempotencyKey")
+         classified, score, "riskClass", band, "frequencyPerYear", missing, "areaPoints", input, "idempotencyKey",
+         "supersededAt")
        SELECT gen_random_uuid(), site, $12, $13, at, 'inspection', grp, cls_ok, score, cls, band, freq,
-              missing::text[], areas::float8[], input::jsonb, gen_random_uuid()::text
+              missing::text[], areas::float8[], input::jsonb, gen_random_uuid()::text, superseded
        FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::bool[], $5::float8[], $6::text[], $7::text[],
-                   $8::float8[], $9::text[], $10::text[], $11::text[])
-            AS t(site, at, grp, cls_ok, score, cls, band, freq, missing, areas, input)`,
+                   $8::float8[], $9::text[], $10::text[], $11::text[], $14::timestamptz[])
+            AS t(site, at, grp, cls_ok, score, cls, band, freq, missing, areas, input, superseded)`,
       [
         asmt.site,
         asmt.at,
@@ -182,6 +186,7 @@ async function load(url, organisationId) {
         asmt.input,
         model.id,
         model.version,
+        asmt.superseded,
       ],
     );
   }

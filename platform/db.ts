@@ -27,7 +27,10 @@ export interface DbHandle {
  */
 export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): Promise<DbHandle> {
   if (config.DATABASE_URL) {
-    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL }) });
+    // JIT compilation costs 40+ ms on every plan above jit_above_cost (the risk reports) and
+    // never pays back on these short index scans (docs/performance.md), so sessions turn it off.
+    const adapter = new PrismaPg({ connectionString: config.DATABASE_URL, options: '-c jit=off' });
+    const db = new PrismaClient({ adapter });
     return { db, kind: 'postgresql', close: () => db.$disconnect() };
   }
   const dir = path.resolve(config.DATA_DIR, 'pg');

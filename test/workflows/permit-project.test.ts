@@ -1,53 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import pino from 'pino';
-import { createActivities, type TimelineEventMessage } from '../../activities';
-import { seed } from '../../prisma/seed';
-import { freshDatabase, temporalAddress, until } from '../support/env';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { until } from '../support/env';
+import { useTemporal, type TemporalHarness } from '../support/temporal';
 import { CaseDriver, LOW_RISK, MEDIUM_RISK, hearingCommand, key } from '../support/cases';
 import { Histories } from '../support/histories';
 
-const logger = pino({ level: 'silent' });
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+const temporal = useTemporal();
+const withWorker = temporal.withWorker;
+let db: TemporalHarness['db'];
 let client: Client;
-let connection: NativeConnection;
 let bundle: { code: string };
 let cases: CaseDriver;
-const published: TimelineEventMessage[] = [];
+const published = temporal.published;
 /** Finished workflows' histories for the replay test (and, with RECORD_HISTORIES, as fixtures). */
 const histories = new Histories();
 
-const silent = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
 const NOISE = { permitType: 'noise', authorityCode: 'CITY-TRE' };
 const EVENT = { permitType: 'public-event', authorityCode: 'POLICE-SISA' };
 const settings = { appealPeriodSeconds: 1 };
 
-beforeAll(async () => {
-  db = await freshDatabase();
-  await seed(db.handle.db);
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silent });
-  connection = await NativeConnection.connect({ address: temporalAddress() });
-  client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
+beforeAll(() => {
+  ({ db, client, bundle } = temporal);
   cases = new CaseDriver(db.handle.db, client);
 });
-
-afterAll(async () => {
-  await client?.connection.close();
-  await connection?.close();
-  await db?.drop();
-});
-
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: createActivities({ db: db.handle.db, logger, events: { publish: (e) => published.push(e) } }),
-  });
-  return worker.runUntil(fn(taskQueue));
-}
 
 const rows = (projectId: string) =>
   db.handle.db.permitProject.findUniqueOrThrow({

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import pino from 'pino';
-import { createActivities } from '../../activities';
-import { seed, DEMO } from '../../prisma/seed';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { DEMO } from '../../prisma/seed';
 import { assess, riskModel, type Grade } from '../../domain/risk';
 import { DAY_MS, DEFAULT_RULES, intervalDays } from '../../domain/supervision';
 import {
@@ -17,48 +14,21 @@ import {
   type SupervisionView,
 } from '../../workflows/supervision-cycle/messages';
 import { supervisionCycleWorkflow } from '../../workflows/supervision-cycle/workflow';
-import { freshDatabase, temporalAddress, until } from '../support/env';
+import { until } from '../support/env';
+import { useTemporal, type TemporalHarness } from '../support/temporal';
 import { Histories } from '../support/histories';
 
-const logger = pino({ level: 'silent' });
-const silent = { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} };
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+const temporal = useTemporal();
+const withWorker = temporal.withWorker;
+let db: TemporalHarness['db'];
 let client: Client;
-let connection: NativeConnection;
 let bundle: { code: string };
+beforeAll(() => ({ db, client, bundle } = temporal));
 /** Supervision runs for the replay test (and, with RECORD_HISTORIES, as fixtures). */
 const histories = new Histories();
 
 /** One simulated day per this many real milliseconds: years of supervision run in seconds. */
 const msPerDay = (ms: number) => DAY_MS / ms;
-
-beforeAll(async () => {
-  db = await freshDatabase();
-  await seed(db.handle.db);
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silent });
-  connection = await NativeConnection.connect({ address: temporalAddress() });
-  client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
-});
-
-afterAll(async () => {
-  await client?.connection.close();
-  await connection?.close();
-  await db?.drop();
-});
-
-function worker(taskQueue: string) {
-  return Worker.create({
-    connection,
-    taskQueue,
-    workflowBundle: bundle,
-    shutdownGraceTime: '5 seconds',
-    activities: createActivities({ db: db.handle.db, logger, events: { publish() {} } }),
-  });
-}
-
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, taskQueue = `test-${randomUUID()}`): Promise<T> {
-  return (await worker(taskQueue)).runUntil(fn(taskQueue));
-}
 
 async function newSite(model: string, targetGroup: string, activity: string[]) {
   return db.handle.db.site.create({

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { PERMIT_STEPS, permitType, type PermitStepName } from '../../domain/catalogue';
 import { MIN_SAMPLES, forecastPermit, percentile, remainingForecast, type StepForecast } from '../../domain/forecast';
 
@@ -39,21 +40,20 @@ describe('percentile (linear interpolation, as numpy)', () => {
     expect(values).toEqual([3, 1, 2]);
   });
 
-  // fast-check is not a dev dependency, so the property is checked over a fixed grid instead.
-  it.each<[number[]]>([
-    [[1, 2, 3, 4]],
-    [[5, 1, 9, 9, 2, 40]],
-    [[0.5, 0.25]],
-    [[12]],
-    [[3, 3, 1, 100, 7, 7, 7, 2, 60, 0]],
-  ])('is monotone in p and stays within the data for %j', (values) => {
-    const ps = Array.from({ length: 101 }, (_, i) => i);
+  it('property: monotone in p and within the data for any durations in days', () => {
+    const values = fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(values, (data) => {
+        const ps = Array.from({ length: 101 }, (_, i) => i);
 
-    const results = ps.map((p) => percentile(values, p));
+        const results = ps.map((p) => percentile(data, p));
 
-    for (let i = 1; i < results.length; i++) expect(results[i]!).toBeGreaterThanOrEqual(results[i - 1]!);
-    expect(results[0]).toBe(Math.min(...values));
-    expect(results[100]).toBe(Math.max(...values));
+        for (let i = 1; i < results.length; i++) expect(results[i]!).toBeGreaterThanOrEqual(results[i - 1]!);
+        expect(results[0]).toBe(Math.min(...data));
+        expect(results[100]).toBe(Math.max(...data));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { addDays } from 'date-fns';
 import {
   BAND_MULTIPLIER,
@@ -70,36 +71,6 @@ const report = (kind: ReportedEvent['kind'], observedAt: Date, extra: Partial<Re
   ...extra,
 });
 
-/** Deterministic pseudo-random numbers (mulberry32) for the property checks below. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/**
- * Checks a property over generated cases and reports the first counterexample. fast-check
- * is not a declared dev dependency (only a transitive one of prisma), so cases come from a
- * seeded generator: the same cases on every run.
- */
-function forAll<T>(runs: number, seed: number, generate: (rnd: () => number) => T, check: (value: T) => void) {
-  const rnd = random(seed);
-  for (let run = 0; run < runs; run++) {
-    const value = generate(rnd);
-    try {
-      check(value);
-    } catch (error) {
-      throw new Error(`counterexample at run ${run} (seed ${seed}): ${JSON.stringify(value)}\n${String(error)}`);
-    }
-  }
-}
-const int = (rnd: () => number, min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
-const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-
 describe('supervision rules', () => {
   it('has the documented defaults', () => {
     expect(DEFAULT_RULES).toEqual({
@@ -153,20 +124,17 @@ describe('intervalDays: one year of 365.25 days over the frequency, rounded', ()
   });
 
   it('property: whole days, at least 1, within half a day of 365.25/f, non-increasing in the frequency', () => {
-    forAll(
-      2000,
-      20260601,
-      (rnd) => {
-        const f1 = 0.01 + rnd() * 400;
-        return { f1, f2: rnd() < 0.2 ? f1 : f1 * (1 + rnd() * 3) };
-      },
-      ({ f1, f2 }) => {
-        const [d1, d2] = [intervalDays(f1), intervalDays(f2)];
+    const frequency = fc.double({ min: 0.01, max: 400, noNaN: true });
+    const factor = fc.oneof(fc.constant(1), fc.double({ min: 1, max: 4, noNaN: true }));
+    fc.assert(
+      fc.property(frequency, factor, (f1, k) => {
+        const [d1, d2] = [intervalDays(f1), intervalDays(f1 * k)];
         expect(Number.isInteger(d1)).toBe(true);
         expect(d1).toBeGreaterThanOrEqual(1);
         if (d1 > 1) expect(Math.abs(d1 - 365.25 / f1)).toBeLessThanOrEqual(0.5);
         expect(d1).toBeGreaterThanOrEqual(d2);
-      },
+      }),
+      { numRuns: 2000 },
     );
   });
 });
@@ -437,26 +405,27 @@ describe('replanBetweenInspections', () => {
     const ranks: Record<string, number> = { R3: 1, R2: 2, R1: 3 };
     const rank = (c: string | null) => ranks[c ?? ''] ?? 0;
 
-    forAll(
-      3000,
-      29,
-      (rnd) => {
-        const last = addDays(LAST, -int(rnd, 0, 400));
-        const planned = planAfterInspection(last, pick(rnd, pool));
-        const current: PlanEntry = {
-          ...planned,
-          kind: pick(rnd, ['recurring', 'followUp'] as const),
-          dueAt: addDays(planned.dueAt, rnd() < 0.5 ? 0 : int(rnd, -60, 60)),
-        };
-        return {
-          current,
-          after: pick(rnd, pool),
-          lastInspectionAt: rnd() < 0.1 ? null : last,
-          now: new Date(last.getTime() + Math.floor(rnd() * 800 * DAY_MS)),
-          minLeadDays: int(rnd, 0, 20),
-        };
-      },
-      ({ current, after, lastInspectionAt, now, minLeadDays }) => {
+    const cases = fc
+      .record({
+        daysBack: fc.integer({ min: 0, max: 400 }),
+        before: fc.constantFrom(...pool),
+        kind: fc.constantFrom('recurring', 'followUp'),
+        shiftDays: fc.oneof(fc.constant(0), fc.integer({ min: -60, max: 60 })),
+        after: fc.constantFrom(...pool),
+        neverInspected: fc.boolean(),
+        nowOffsetMs: fc.integer({ min: 0, max: 800 * DAY_MS - 1 }),
+        minLeadDays: fc.integer({ min: 0, max: 20 }),
+      })
+      .map(({ daysBack, before, kind, shiftDays, after, neverInspected, nowOffsetMs, minLeadDays }) => {
+        const last = addDays(LAST, -daysBack);
+        const planned = planAfterInspection(last, before);
+        const current: PlanEntry = { ...planned, kind, dueAt: addDays(planned.dueAt, shiftDays) };
+        const now = new Date(last.getTime() + nowOffsetMs);
+        return { current, after, lastInspectionAt: neverInspected ? null : last, now, minLeadDays };
+      });
+
+    fc.assert(
+      fc.property(cases, ({ current, after, lastInspectionAt, now, minLeadDays }) => {
         const plan = replanBetweenInspections({
           current,
           lastInspectionAt,
@@ -474,7 +443,8 @@ describe('replanBetweenInspections', () => {
         expect([candidate.getTime(), earliest.getTime()]).toContain(plan.dueAt.getTime());
         expect(rank(after.riskClass) > rank(current.riskClass) || frequency > current.frequencyPerYear!).toBe(true);
         expect(plan.kind).toBe(current.kind);
-      },
+      }),
+      { numRuns: 3000 },
     );
   });
 });
@@ -733,14 +703,13 @@ describe('helsinkiWeek: ISO week of the date in Helsinki', () => {
     const from = Date.UTC(2020, 0, 1);
     const span = Date.UTC(2036, 0, 1) - from;
 
-    forAll(
-      3000,
-      7,
-      (rnd) => [new Date(from + Math.floor(rnd() * span)), new Date(from + Math.floor(rnd() * span))] as const,
-      ([date, now]) => {
+    const instant = fc.integer({ min: 0, max: span - 1 }).map((offset) => new Date(from + offset));
+    fc.assert(
+      fc.property(instant, instant, (date, now) => {
         expect(helsinkiWeek(date)).toBe(isoWeek(dayOf(date)));
         expect(daysUntil(date, now)).toBe(Math.round((dayOf(date) - dayOf(now)) / DAY_MS));
-      },
+      }),
+      { numRuns: 3000 },
     );
   });
 });
@@ -787,14 +756,15 @@ describe('planView: what each audience sees of the plan (F28)', () => {
   });
 
   it('property: the public view of any date is its Helsinki week and nothing else', () => {
-    forAll(
-      500,
-      11,
-      (rnd) => new Date(Date.UTC(2025, 0, 1) + Math.floor(rnd() * 3 * 365 * DAY_MS)),
-      (dueAt) => {
-        const view = planView({ ...entry, kind: 'followUp', dueAt }, supervisor, 'public');
-        expect(view).toEqual({ kind: 'followUp', week: helsinkiWeek(dueAt) });
-      },
+    const dueAt = fc
+      .integer({ min: 0, max: 3 * 365 * DAY_MS - 1 })
+      .map((offset) => new Date(Date.UTC(2025, 0, 1) + offset));
+    fc.assert(
+      fc.property(dueAt, (date) => {
+        const view = planView({ ...entry, kind: 'followUp', dueAt: date }, supervisor, 'public');
+        expect(view).toEqual({ kind: 'followUp', week: helsinkiWeek(date) });
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -5,11 +5,15 @@ const transform = {
     '@swc/jest',
     { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
   ],
+  // ESM-only packages: Node 20 loads them with require(esm), Jest's own loader does not.
+  '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
+const ESM_ONLY = ['jose', 'openid-client', 'oauth4webapi', 'oidc-provider'];
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   ...extra,
 });

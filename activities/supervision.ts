@@ -28,7 +28,7 @@ import type {
   SupervisionReport,
 } from '../workflows/supervision-cycle/messages';
 import { UnknownModelError, storeAssessment, type StoreAssessmentArgs } from './assessment';
-import { notify } from './timeline';
+import { auditChange, notify, takeRequestId } from './timeline';
 import type { ActivityDeps } from './types';
 
 export interface SupervisionResult {
@@ -43,6 +43,8 @@ interface CycleEvent {
   payload: object;
   at: Date;
   actorId?: string;
+  onBehalfOfId?: string;
+  requestId?: string;
 }
 
 const rulesOf = (partial: Partial<SupervisionRules> | undefined): SupervisionRules => ({
@@ -62,6 +64,16 @@ async function cycleWriteOnce<R>(
     const earlier = await tx.supervisionEvent.findUnique({ where: { idempotencyKey: key } });
     if (earlier) return (earlier.payload as { result: R }).result;
     const { result, event } = await write(tx);
+    await auditChange(tx, {
+      action: event.type,
+      entity: 'SupervisionCycle',
+      entityId: event.cycleId,
+      details: event.payload as Record<string, unknown>,
+      actorId: event.actorId,
+      onBehalfOfId: event.onBehalfOfId,
+      requestId: event.requestId,
+      at: event.at,
+    });
     await tx.supervisionEvent.create({
       data: {
         cycleId: event.cycleId,
@@ -258,10 +270,19 @@ export function createSupervisionActivities({ db }: ActivityDeps) {
       rules?: Partial<SupervisionRules>;
     }): Promise<SupervisionResult> {
       const at = new Date(input.at);
-      const { idempotencyKey: _k, actorId, onBehalfOfId: _o, ...command } = input.command;
+      const { idempotencyKey: _k, actorId, onBehalfOfId, ...withRequest } = input.command;
+      const { requestId, rest: command } = takeRequestId(withRequest);
       return cycleWriteOnce<SupervisionResult>(db, input.key, async (tx) => {
         const cycle = await cycleOf(tx, input.cycleId);
-        const event = (payload: object) => ({ cycleId: cycle.id, type: command.action, payload, at, actorId });
+        const event = (payload: object) => ({
+          cycleId: cycle.id,
+          type: command.action,
+          payload,
+          at,
+          actorId,
+          onBehalfOfId,
+          requestId: requestId ?? undefined,
+        });
         switch (command.action) {
           case 'editAgenda': {
             await tx.supervisionCycle.update({ where: { id: cycle.id }, data: { agenda: json(command.items) } });

@@ -22,13 +22,62 @@ export async function earlierResult<T>(tx: Tx, key: string): Promise<T | null> {
   return (payload.result ?? {}) as T;
 }
 
+/**
+ * One audit entry for a change written by an activity, in the change's own transaction: who
+ * (no actor: the system, e.g. a timer), on whose behalf, from which API request, what.
+ */
+export async function auditChange(
+  tx: Tx,
+  change: {
+    action: string;
+    entity: string;
+    entityId: string;
+    details: Record<string, unknown>;
+    actorId?: string | null;
+    onBehalfOfId?: string | null;
+    requestId?: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  const { result: _result, ...details } = change.details;
+  await tx.auditEntry.create({
+    data: {
+      actorId: change.actorId ?? null,
+      onBehalfOfId: change.onBehalfOfId ?? null,
+      requestId: change.requestId ?? null,
+      action: change.action,
+      entity: change.entity,
+      entityId: change.entityId,
+      details: details as Prisma.InputJsonValue,
+      at: change.at,
+    },
+  });
+}
+
+/** The API's request id rides on the command; it belongs in the audit log, not in the event. */
+export function takeRequestId<T extends object>(payload: T): { requestId: string | null; rest: T } {
+  const { requestId, ...rest } = payload as T & { requestId?: unknown };
+  return { requestId: typeof requestId === 'string' ? requestId : null, rest: rest as T };
+}
+
 export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<TimelineEventMessage> {
+  const { requestId, rest: payload } = takeRequestId(e.payload);
+  await auditChange(tx, {
+    action: e.type,
+    entity: e.permitType ? 'Permit' : 'PermitProject',
+    entityId: e.permitType ? `${e.projectId}/${e.permitType}` : e.projectId,
+    details: payload,
+    actorId: e.actorId,
+    onBehalfOfId: e.onBehalfOfId,
+    requestId,
+    at: e.at,
+  });
   const row = await tx.timelineEvent.create({
     data: {
       projectId: e.projectId,
       permitType: e.permitType ?? null,
       type: e.type,
-      payload: e.payload as Prisma.InputJsonValue,
+      payload: payload as Prisma.InputJsonValue,
       actorId: e.actorId ?? null,
       onBehalfOfId: e.onBehalfOfId ?? null,
       idempotencyKey: e.key,
@@ -41,7 +90,7 @@ export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<Timeline
     type: row.type,
     permitType: row.permitType,
     occurredAt: row.occurredAt.toISOString(),
-    payload: e.payload,
+    payload,
   };
 }
 

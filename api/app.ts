@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import express from 'express';
 import helmet from 'helmet';
 import { AppError, problemHandler } from './errors';
@@ -9,18 +10,40 @@ import { riskReportRoutes } from './risk-reports';
 import { siteRoutes } from './sites';
 import { publicSupervisionRoutes, supervisionRoutes } from './supervision';
 import { asyncRoute, type AppDeps } from './shared';
+import { installAuth } from './auth';
+import { DEFAULT_RATE_LIMITS, rateLimiters } from './limits';
 
 export type { AppDeps };
 export { projectWorkflowId };
 
 type Status = 'up' | 'down';
 
-export function createApp(deps: AppDeps) {
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+
+export async function createApp(deps: AppDeps) {
   const { db, temporal, logger, config } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    // Each request's id goes into the audit log and the logs; a proxy's id is kept.
+    const given = req.get('x-request-id');
+    res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.set('X-Request-Id', res.locals.requestId as string);
+    next();
+  });
   app.use(helmet({ contentSecurityPolicy: { directives: { 'worker-src': ["'self'", 'blob:'] } } }));
+  const limits = rateLimiters(config.rateLimits ?? DEFAULT_RATE_LIMITS);
+  app.use(['/api/auth/login', '/idp/interaction/:uid/login'], limits.signIn);
+  const auth = await installAuth(app, { db, logger, auth: config.auth });
   app.use(express.json({ limit: '256kb' }));
+  app.use(auth.authenticate);
+  app.use('/api', auth.routes);
+  app.post(['/api/notices/:id/comments', '/api/sites/:id/supervision/reports'], (req, res, next) =>
+    // Citizen observations and third-party comments are open to anyone: rate-limited per address.
+    req.path.endsWith('/comments') || (req.body as { kind?: string } | undefined)?.kind === 'citizenObservation'
+      ? limits.publicWrites(req, res, next)
+      : next(),
+  );
 
   /**
    * GET /api/health — 200 when every component is up, 503 otherwise.
@@ -84,5 +107,5 @@ export function createApp(deps: AppDeps) {
   }
 
   app.use(problemHandler(logger));
-  return app;
+  return { app, sessions: auth.sessions };
 }

@@ -5,8 +5,25 @@ import { ZodError } from 'zod';
 import type { Logger } from '../platform/logger';
 import { RiskInputError } from '../domain/risk/engine';
 
-export type AppErrorCode = 'NOT_FOUND' | 'VALIDATION' | 'CONFLICT' | 'UNAVAILABLE';
-const STATUS: Record<AppErrorCode, number> = { NOT_FOUND: 404, VALIDATION: 400, CONFLICT: 409, UNAVAILABLE: 503 };
+export type AppErrorCode =
+  | 'NOT_FOUND'
+  | 'VALIDATION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'METHOD_NOT_ALLOWED'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE';
+const STATUS: Record<AppErrorCode, number> = {
+  NOT_FOUND: 404,
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
 
 /** The one error type handlers throw; `message` is safe to show to users. */
 export class AppError extends Error {
@@ -64,6 +81,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       title = 'Malformed JSON body';
     }
     if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    if (status === 403) {
+      // Refused attempts are security events: who tried what.
+      const actor = res.locals.actor as { userId?: string } | null | undefined;
+      logger.warn({ actorId: actor?.userId ?? null, method: req.method, path: req.path, title }, 'access refused');
+    }
     res
       .status(status)
       .type('application/problem+json')

@@ -30,6 +30,19 @@ import {
   sectionCommandSchema,
 } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
+import { actorOf, allow, viewerOf } from './auth/actor';
+import {
+  canCommandProject,
+  canCommandSection,
+  canCreateProject,
+  canMarkViewed,
+  canOverrideForecast,
+  canReadProject,
+  projectScope,
+  type ProjectFacts,
+} from './auth/policy';
+import { commandMeta, writeAudit } from './audit';
+import type { Response } from 'express';
 
 export { projectWorkflowId };
 
@@ -47,6 +60,21 @@ export function idempotencyKey(req: Request): string {
 async function projectOr404(db: Db, id: string) {
   const project = await db.permitProject.findUnique({ where: { id }, include: { permits: true } });
   if (!project) throw new AppError('NOT_FOUND', 'Project not found');
+  return project;
+}
+
+export const factsOf = (project: {
+  organisationId: string;
+  permits: Array<{ authorityId: string }>;
+}): ProjectFacts => ({
+  organisationId: project.organisationId,
+  authorityIds: project.permits.map((p) => p.authorityId),
+});
+
+/** The project, when the actor may read it: 404 when there is none, 401/403 when not theirs. */
+export async function readableProject(db: Db, res: Response, id: string) {
+  const project = await projectOr404(db, id);
+  allow(res, canReadProject(viewerOf(res), factsOf(project)), 'this project');
   return project;
 }
 
@@ -73,7 +101,18 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
   router.get(
     '/',
     asyncRoute(async (_req, res) => {
+      const scope = projectScope(actorOf(res));
+      if ('none' in scope) {
+        res.json([]);
+        return;
+      }
       const projects = await db.permitProject.findMany({
+        where:
+          'organisationId' in scope
+            ? { organisationId: scope.organisationId }
+            : 'authorityId' in scope
+              ? { permits: { some: { authorityId: scope.authorityId } } }
+              : {},
         orderBy: { updatedAt: 'desc' },
         take: 200,
         include: { organisation: { select: { name: true } } },
@@ -99,7 +138,9 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
   router.post(
     '/',
     asyncRoute(async (req, res) => {
+      const actor = actorOf(res);
       const body = ZCreateProjectRequest.parse(req.body);
+      allow(res, canCreateProject(actor, body.organisationId), 'projects of this organisation');
       const org = await db.organisation.findUnique({ where: { id: body.organisationId } });
       if (!org) throw new AppError('NOT_FOUND', 'Organisation not found', { field: 'organisationId' });
       const permits = body.permits.map((p) => ({
@@ -158,6 +199,12 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
         logger.error({ err }, 'could not start project workflow');
         throw new AppError('UNAVAILABLE', 'The case engine is unavailable; nothing was saved. Try again shortly.');
       }
+      await writeAudit(db, res, {
+        action: 'createProject',
+        entity: 'PermitProject',
+        entityId: id,
+        details: { title: body.title, permits: permits.map((p) => p.permitType) },
+      });
       res.status(201).location(`/api/projects/${id}`).json({ id, workflowId, step: project.step });
     }),
   );
@@ -167,6 +214,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
+      await readableProject(db, res, id);
       const project = await db.permitProject.findUnique({
         where: { id },
         include: {
@@ -188,7 +236,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/live',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await projectOr404(db, id);
+      await readableProject(db, res, id);
       res.json(await temporal.workflow.getHandle(projectWorkflowId(id)).query(stateQuery));
     }),
   );
@@ -198,7 +246,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/timeline',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await projectOr404(db, id);
+      await readableProject(db, res, id);
       const events = await db.timelineEvent.findMany({ where: { projectId: id }, orderBy: { id: 'asc' } });
       res.json(
         events.map((e) => {
@@ -223,7 +271,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/schedule',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await projectOr404(db, id);
+      await readableProject(db, res, id);
       const steps = await db.step.findMany({ where: { projectId: id } });
       const iso = (d: Date | null) => d?.toISOString() ?? null;
       const order = (permitType: string, name: string) => {
@@ -252,7 +300,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/messages',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await projectOr404(db, id);
+      await readableProject(db, res, id);
       res.json(await db.message.findMany({ where: { projectId: id }, orderBy: { createdAt: 'asc' } }));
     }),
   );
@@ -262,7 +310,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/notifications',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await projectOr404(db, id);
+      await readableProject(db, res, id);
       res.json(await db.notification.findMany({ where: { projectId: id }, orderBy: { createdAt: 'asc' } }));
     }),
   );
@@ -276,7 +324,8 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
       const { authorityCode } = ZAuthorityView.parse(req.query);
-      await projectOr404(db, id);
+      const viewed = await projectOr404(db, id);
+      allow(res, canMarkViewed(viewerOf(res), factsOf(viewed), authorityCode), `changes seen by ${authorityCode}`);
       const mark = await db.projectViewMark.findUnique({
         where: { projectId_authorityCode: { projectId: id, authorityCode } },
       });
@@ -302,7 +351,8 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
       const { authorityCode } = ZAuthorityView.parse(req.body);
-      await projectOr404(db, id);
+      const viewed = await projectOr404(db, id);
+      allow(res, canMarkViewed(viewerOf(res), factsOf(viewed), authorityCode), `marking views for ${authorityCode}`);
       const viewedAt = new Date();
       await db.projectViewMark.upsert({
         where: { projectId_authorityCode: { projectId: id, authorityCode } },
@@ -325,13 +375,17 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
       const key = idempotencyKey(req);
       const command = ZProjectCommand.parse(req.body);
       const project = await projectOr404(db, id);
+      const actor = actorOf(res);
+      const ownPermit = (permitType: string) =>
+        project.permits.some((p) => p.permitType === permitType && p.authorityId === actor.authorityId);
+      allow(res, canCommandProject(actor, factsOf(project), command, ownPermit), `the command "${command.action}"`);
       if (command.action === 'cancel' && project.status === 'cancelled') {
         // F11: re-cancelling is harmless and returns the same receipt.
         res.json({ projectId: id, step: 'cancelled', receiptNumber: project.receiptNumber, allowed: [] });
         return;
       }
       const handle = temporal.workflow.getHandle(projectWorkflowId(id));
-      const args: [ProjectCommand] = [{ idempotencyKey: key, ...command } as ProjectCommand];
+      const args: [ProjectCommand] = [{ idempotencyKey: key, ...commandMeta(res), ...command } as ProjectCommand];
       res.json(
         await runUpdate(project.step, () =>
           handle.executeUpdate(projectCommandUpdate, { args, updateId: `${id}:${key}` }),
@@ -340,10 +394,18 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     }),
   );
 
-  const sectionHandle = async (id: string, permitType: string) => {
+  /** The section's workflow once the actor passed `allowed`; 409 before the application is received. */
+  const sectionHandle = async (
+    res: Response,
+    id: string,
+    permitType: string,
+    allowed: (facts: ProjectFacts, sectionAuthorityId: string) => boolean,
+    what: string,
+  ) => {
     const project = await projectOr404(db, id);
     const permit = project.permits.find((p) => p.permitType === permitType);
     if (!permit) throw new AppError('NOT_FOUND', 'Permit section not found', { field: 'permitType' });
+    allow(res, allowed(factsOf(project), permit.authorityId), what);
     if (!permit.receivedAt) {
       throw new AppError('CONFLICT', `The application for "${permitType}" has not been received yet`, {
         step: permit.step,
@@ -358,7 +420,13 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/permits/:permitType/live',
     asyncRoute(async (req, res) => {
       const { id, permitType } = ZPermitParam.parse(req.params);
-      const { handle } = await sectionHandle(id, permitType);
+      const { handle } = await sectionHandle(
+        res,
+        id,
+        permitType,
+        (facts) => canReadProject(viewerOf(res), facts),
+        'this project',
+      );
       res.json(await handle.query(sectionStateQuery));
     }),
   );
@@ -373,8 +441,14 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
       const { id, permitType } = ZPermitParam.parse(req.params);
       const key = idempotencyKey(req);
       const command = ZSectionCommand.parse(req.body);
-      const { permit, handle } = await sectionHandle(id, permitType);
-      const args: [SectionCommand] = [{ idempotencyKey: key, ...command } as SectionCommand];
+      const { permit, handle } = await sectionHandle(
+        res,
+        id,
+        permitType,
+        (facts, sectionAuthorityId) => canCommandSection(viewerOf(res), facts, sectionAuthorityId, command),
+        `the command "${command.action}" on ${permitType}`,
+      );
+      const args: [SectionCommand] = [{ idempotencyKey: key, ...commandMeta(res), ...command } as SectionCommand];
       res.json(
         await runUpdate(permit.step, () =>
           handle.executeUpdate(sectionCommandUpdate, { args, updateId: `${id}:${permitType}:${key}` }),
@@ -395,7 +469,14 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
       const project = await projectOr404(db, id);
       const permit = project.permits.find((p) => p.permitType === permitType);
       if (!permit) throw new AppError('NOT_FOUND', 'Permit section not found', { field: 'permitType' });
+      allow(res, canOverrideForecast(viewerOf(res), permit.authorityId), `forecasts of ${permitType}`);
       await db.$transaction(async (tx) => {
+        await writeAudit(tx, res, {
+          action: 'overrideForecast',
+          entity: 'Permit',
+          entityId: permit.id,
+          details: body,
+        });
         await tx.forecastOverride.upsert({
           where: { permitId_step: { permitId: permit.id, step: body.step } },
           create: { permitId: permit.id, step: body.step, days: body.days, reason: body.reason },

@@ -7,6 +7,7 @@ import { AppError } from './errors';
 import { ZCommentRequest, ZIdParam } from './schemas';
 import { idempotencyKey } from './projects';
 import { asyncRoute, type AppDeps } from './shared';
+import { commandMeta } from './audit';
 
 /** Catalogue, advice and public notices: what anyone may read, and third-party comments (F18, F23). */
 export function publicRoutes({ db, temporal }: AppDeps): Router {
@@ -98,7 +99,7 @@ export function publicRoutes({ db, temporal }: AppDeps): Router {
       }
       const workflowId = sectionWorkflowId(notice.projectId, notice.permitType);
       const handle = temporal.workflow.getHandle(workflowId);
-      const command: SectionCommand = { idempotencyKey: key, action: 'comment', ...body };
+      const command: SectionCommand = { idempotencyKey: key, ...commandMeta(res), action: 'comment', ...body };
       const view = await handle.executeUpdate(sectionCommandUpdate, {
         args: [command],
         updateId: `${notice.projectId}:${notice.permitType}:${key}`,

@@ -22,6 +22,8 @@ import { RISK_MODELS, mergeAreaSums, rankAreas, riskModel, type RiskModel } from
 import { AppError } from './errors';
 import { DAY_WINDOW_ORDER, ZDayWindow, dayWindowInOrder, windowOf } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
+import { allow, viewerOf } from './auth/actor';
+import { canReadRiskReports } from './auth/policy';
 
 const ZModelId = z
   .string()
@@ -210,6 +212,11 @@ const windowOut = (q: Window) => ({ from: q.from ?? null, to: q.to ?? null, mode
 
 export function riskReportRoutes({ db }: AppDeps): Router {
   const router = Router();
+  // Reports across every site: authority users and administrators only.
+  router.use((_req, res, next) => {
+    allow(res, canReadRiskReports(viewerOf(res)), 'risk reports');
+    next();
+  });
 
   /**
    * GET /api/risk-reports/ranking?from&to&model&format&limit&offset — 200: active sites ranked

@@ -3,13 +3,18 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { Config } from '../platform/config';
+import type { AuthConfig } from './auth';
+import type { RateLimits } from './limits';
 
 export interface AppDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'UI_DIST'> &
-    Partial<Pick<Config, 'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS'>>;
+    Partial<Pick<Config, 'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS'>> & {
+      auth: AuthConfig;
+      rateLimits?: RateLimits;
+    };
 }
 
 /** Express 5 forwards rejected promises itself; this keeps the handler signature explicit. */

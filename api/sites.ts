@@ -4,6 +4,9 @@ import { assess, riskModel, siteInputFromInspections } from '../domain/risk';
 import { AppError } from './errors';
 import { DAY_WINDOW_ORDER, ZDayWindow, ZIdParam, dayWindowInOrder, windowOf } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
+import { actorOf, allow, viewerOf } from './auth/actor';
+import { canReadSite, siteScope } from './auth/policy';
+import { siteFacts } from './supervision';
 
 export const ZAssessmentQuery = z
   .object({ ...ZDayWindow, model: z.string().max(60).optional() })
@@ -18,7 +21,16 @@ export function siteRoutes({ db }: AppDeps): Router {
   router.get(
     '/',
     asyncRoute(async (_req, res) => {
-      const sites = await db.site.findMany({ orderBy: { name: 'asc' }, take: 1000 });
+      const scope = siteScope(actorOf(res));
+      if ('none' in scope) {
+        res.json([]);
+        return;
+      }
+      const sites = await db.site.findMany({
+        where: 'organisationId' in scope ? { organisationId: scope.organisationId } : {},
+        orderBy: { name: 'asc' },
+        take: 1000,
+      });
       res.json(
         sites.map((s) => ({
           id: s.id,
@@ -48,6 +60,7 @@ export function siteRoutes({ db }: AppDeps): Router {
       const query = ZAssessmentQuery.parse(req.query);
       const site = await db.site.findUnique({ where: { id }, include: { inspections: true } });
       if (!site) throw new AppError('NOT_FOUND', 'Site not found');
+      allow(res, canReadSite(viewerOf(res), await siteFacts(db, site)), 'this site');
       const model = riskModel(query.model ?? site.riskModel);
       if (!model) throw new AppError('VALIDATION', `Unknown risk model "${query.model}"`, { field: 'model' });
       const window = windowOf(query);

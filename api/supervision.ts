@@ -22,6 +22,9 @@ import { AppError } from './errors';
 import { idempotencyKey } from './projects';
 import { ZIdParam } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
+import { allow, viewerOf } from './auth/actor';
+import { canCommandSupervision, canReadSite, canReportSupervision, canSupervise, type SiteFacts } from './auth/policy';
+import { commandMeta } from './audit';
 
 const ZText = (max: number) => z.string().trim().min(1).max(max);
 const ZGrade = z.enum(['A', 'B', 'C', 'D']);
@@ -157,6 +160,15 @@ async function currentCycle(db: Db, siteId: string) {
   return db.supervisionCycle.findFirst({ where: { siteId }, orderBy: { startedAt: 'desc' } });
 }
 
+/** The facts the policy needs about a site: its organisation and the supervising authority. */
+export async function siteFacts(db: Db, site: { id: string; organisationId: string }): Promise<SiteFacts> {
+  const cycle = await currentCycle(db, site.id);
+  return {
+    organisationId: site.organisationId,
+    authorityCode: cycle && cycle.phase !== 'closed' ? cycle.authorityCode : null,
+  };
+}
+
 export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();
 
@@ -169,7 +181,10 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
     '/:id/supervision',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await siteOr404(db, id);
+      const { site } = await siteOr404(db, id);
+      const viewer = viewerOf(res);
+      const facts = await siteFacts(db, site);
+      allow(res, canReadSite(viewer, facts), 'this site');
       const cycle = await db.supervisionCycle.findFirst({
         where: { siteId: id },
         orderBy: { startedAt: 'desc' },
@@ -237,12 +252,17 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
       const { id } = ZIdParam.parse(req.params);
       idempotencyKey(req);
       const body = ZStartSupervision.parse(req.body);
-      await siteOr404(db, id);
       if (!(await db.authority.findUnique({ where: { code: body.authorityCode } }))) {
         throw new AppError('VALIDATION', `Unknown authority "${body.authorityCode}"`, {
           errors: [{ path: 'authorityCode', message: 'unknown authority' }],
         });
       }
+      const { site } = await siteOr404(db, id);
+      allow(
+        res,
+        canSupervise(viewerOf(res), { organisationId: site.organisationId, authorityCode: body.authorityCode }),
+        `supervision by ${body.authorityCode}`,
+      );
       const open = await currentCycle(db, id);
       if (open && open.phase !== 'closed') {
         throw new AppError('CONFLICT', 'The site is already under supervision', { step: open.phase, allowed: [] });
@@ -276,6 +296,11 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
       const key = idempotencyKey(req);
       const command = ZSupervisionCommand.parse(req.body);
       const { site, model } = await siteOr404(db, id);
+      allow(
+        res,
+        canCommandSupervision(viewerOf(res), await siteFacts(db, site), command.action),
+        `the command "${command.action}"`,
+      );
       if (command.action === 'recordInspection') {
         checkAgainstModel(model, site.targetGroup, command);
         for (const [i, f] of command.findings.entries()) {
@@ -292,7 +317,9 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
         throw new AppError('CONFLICT', 'The supervision cycle has ended', { step: 'closed', allowed: [] });
       }
       const handle = temporal.workflow.getHandle(cycle.workflowId);
-      const args: [SupervisionCommand] = [{ idempotencyKey: key, ...command } as SupervisionCommand];
+      const args: [SupervisionCommand] = [
+        { idempotencyKey: key, ...commandMeta(res), ...command } as SupervisionCommand,
+      ];
       try {
         res.json(await handle.executeUpdate(supervisionCommandUpdate, { args, updateId: `${id}:${key}` }));
       } catch (err) {
@@ -317,6 +344,8 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
       const key = idempotencyKey(req);
       const report = ZSupervisionReport.parse(req.body);
       const { site, model } = await siteOr404(db, id);
+      const viewer = viewerOf(res);
+      allow(res, canReportSupervision(viewer, await siteFacts(db, site), report.kind), `a ${report.kind} report`);
       if (report.activity)
         checkAgainstModel(model, site.targetGroup, { present: report.activity, grades: {} }, (f) =>
           f.replace(/^present/, 'activity'),
@@ -325,7 +354,12 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
       if (!cycle || cycle.phase === 'closed') {
         throw new AppError('CONFLICT', 'The site is not under supervision', { allowed: [] });
       }
-      const signal: SupervisionReport = { ...report, idempotencyKey: key };
+      const signal: SupervisionReport = {
+        ...report,
+        idempotencyKey: key,
+        // Kept for the authority (F30); the operator never sees who reported.
+        ...(viewer ? { reporterId: viewer.userId } : {}),
+      };
       await temporal.workflow.getHandle(cycle.workflowId).signal(supervisionReportSignal, signal);
       res.status(202).location(`/api/sites/${id}/supervision`).json({ status: 'accepted' });
     }),

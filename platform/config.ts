@@ -1,31 +1,58 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /** Every setting the platform reads, validated once at start. */
-const ZConfig = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  /** Unset: the embedded PGlite database under DATA_DIR. Set: a real PostgreSQL server. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
-    .optional(),
-  DATA_DIR: z.string().min(1).default('.data'),
-  TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[^:\s]+:\d+$/, 'must be host:port')
-    .default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('permits'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Appeal periods in seconds instead of each permit type's days: for demos and tests only. */
-  APPEAL_PERIOD_SECONDS: z.coerce.number().int().min(1).max(31_536_000).optional(),
-  /** Shortest public notice period an authority may set, in days (0 lets tests use seconds). */
-  NOTICE_MIN_DAYS: z.coerce.number().min(0).max(365).default(14),
-  /** Serve the built UI from this folder (empty: API only). */
-  UI_DIST: z.string().default(path.join('dist', 'ui')),
-});
+const ZConfig = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    /** Unset: the embedded PGlite database under DATA_DIR. Set: a real PostgreSQL server. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^:\s]+:\d+$/, 'must be host:port')
+      .default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('permits'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Appeal periods in seconds instead of each permit type's days: for demos and tests only. */
+    APPEAL_PERIOD_SECONDS: z.coerce.number().int().min(1).max(31_536_000).optional(),
+    /** Shortest public notice period an authority may set, in days (0 lets tests use seconds). */
+    NOTICE_MIN_DAYS: z.coerce.number().min(0).max(365).default(14),
+    /** Serve the built UI from this folder (empty: API only). */
+    UI_DIST: z.string().default(path.join('dist', 'ui')),
+    /** The address users reach the platform at (sign-in redirects); default http://localhost:PORT. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Signs session cookies (at least 32 characters); unset outside production: one kept under DATA_DIR. */
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The OpenID Connect provider (e.g. Suomi.fi); unset: the embedded local provider with the seeded users. */
+    OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required with OIDC_ISSUER' });
+    }
+    if (c.NODE_ENV === 'production') {
+      if (!c.SESSION_SECRET)
+        ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+      if (!c.OIDC_ISSUER) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['OIDC_ISSUER'],
+          message: 'is required in production (the local provider is for development)',
+        });
+      }
+    }
+  });
 
 export type Config = z.infer<typeof ZConfig>;
 
@@ -42,4 +69,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
   }
   return result.data;
+}
+
+/**
+ * The identity settings: PUBLIC_URL (default http://localhost:PORT), the session secret
+ * (outside production one is generated once and kept in DATA_DIR/session-secret) and the
+ * external OpenID Connect provider, when one is configured.
+ */
+export function authSettings(config: Config) {
+  let sessionSecret = config.SESSION_SECRET;
+  if (!sessionSecret) {
+    const file = path.join(config.DATA_DIR, 'session-secret');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(config.DATA_DIR, { recursive: true });
+      fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    }
+    sessionSecret = fs.readFileSync(file, 'utf8').trim();
+  }
+  return {
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    sessionSecret,
+    ...(config.OIDC_ISSUER
+      ? {
+          oidc: {
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID!,
+            ...(config.OIDC_CLIENT_SECRET ? { clientSecret: config.OIDC_CLIENT_SECRET } : {}),
+          },
+        }
+      : {}),
+  };
 }

@@ -3,7 +3,7 @@
  * embedded database (PGlite allows one process); ROLE=api and ROLE=worker are the
  * production processes, any number of each, over PostgreSQL.
  */
-import { loadConfig, ConfigError } from './config';
+import { authSettings, loadConfig, ConfigError } from './config';
 import { logger } from './logger';
 import { EmbeddedDbError, openDb } from './db';
 import { connectClient, createWorker } from './temporal';
@@ -20,7 +20,16 @@ async function main(): Promise<void> {
   if (role === 'api' || role === 'embedded') {
     const { createServer } = await import('../api/server');
     const temporal = await connectClient(config);
-    const { server, publisher: live, io } = createServer({ db: handle.db, temporal, logger, config });
+    const {
+      server,
+      publisher: live,
+      io,
+    } = await createServer({
+      db: handle.db,
+      temporal,
+      logger,
+      config: { ...config, auth: authSettings(config) },
+    });
     publisher = live;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -2,11 +2,11 @@
  * Demo permit projects in every step, created through the HTTP API so that each has real
  * workflows behind it (scripts/start.mjs calls this once, after the API is up).
  */
-import { ApiClient } from '../api/client';
+import { CaseParties, type ApiClient } from '../api/client';
 import { requiredFields } from '../domain/draft';
 import type { AdviceAnswers } from '../domain/advice';
 import type { DraftPatch, FieldValue } from '../workflows/permit-project/messages';
-import { DEMO } from './seed';
+import { AUTHORITY_USERS, DEMO, DEMO_USERS } from './seed';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -39,7 +39,7 @@ interface Demo {
   organisationId: string;
   answers: AdviceAnswers;
   until: 'advice' | 'draft' | 'kickoff' | 'submission' | 'processing' | 'completed' | 'cancelled';
-  then?: (api: ApiClient, id: string, permits: string[]) => Promise<void>;
+  then?: (api: CaseParties, id: string, permits: string[]) => Promise<void>;
 }
 
 const FESTIVAL: AdviceAnswers = {
@@ -111,10 +111,11 @@ const DEMOS: Demo[] = [
       // draft decision, one awaiting the decision; the rest still in processing.
       if (permits.includes('noise')) {
         await api.sectionCommand(id, 'noise', hearing(21));
-        const notices = await api.request<Array<{ id: string; projectId: string }>>('GET', '/api/notices');
+        const resident = await api.as(DEMO_USERS.resident);
+        const notices = await resident.request<Array<{ id: string; projectId: string }>>('GET', '/api/notices');
         const notice = notices.find((n) => n.projectId === id);
         if (notice) {
-          await api.request(
+          await resident.request(
             'POST',
             `/api/notices/${notice.id}/comments`,
             {
@@ -134,7 +135,7 @@ const DEMOS: Demo[] = [
       if (others[0]) {
         await api.sectionCommand(id, others[0], {
           action: 'requestInfo',
-          authorityCode: 'POLICE-SISA',
+          authorityCode: await api.authorityCodeOf(id, others[0]),
           question: 'Toimittakaa järjestyksenvalvojien määrä ja sijoittelu.',
         });
       }
@@ -174,8 +175,10 @@ const ORDER = ['advice', 'draft', 'kickoff', 'submission', 'processing', 'comple
 
 /** Creates the demo projects; every command has a stable idempotency key so a re-run repeats nothing. */
 export async function seedDemoProjects(base: string): Promise<number> {
-  const api = new ApiClient(base);
   for (const demo of DEMOS) {
+    // Each party signs in through the identity provider, as the people would.
+    const customer = demo.organisationId === DEMO.organisationId ? DEMO_USERS.foodManager : DEMO_USERS.organiser;
+    const api = new CaseParties(base, customer, AUTHORITY_USERS);
     const { id } = await api.createProject({
       organisationId: demo.organisationId,
       title: demo.title,

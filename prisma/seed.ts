@@ -13,6 +13,29 @@ export const DEMO = {
   festivalOrgId: '00000000-0000-4000-8000-000000000002',
 };
 
+/** The seeded users by what they are for (sign in as them through the local identity provider). */
+export const DEMO_USERS = {
+  /** Customer of Pirkanmaan Elintarvike Oy (DEMO.organisationId). */
+  foodManager: 'maija.manager@elintarvike.example',
+  /** Customer of Tammerfest ry (DEMO.festivalOrgId). */
+  organiser: 'olli.organiser@tammerfest.example',
+  /** Agent with a mandate from Tammerfest ry for permits. */
+  agent: 'aino.agent@konsultit.example',
+  serviceDesk: 'palvelu@luvat.example',
+  supervisor: 'ville.valvoja@tampere.example',
+  resident: 'riikka.resident@koti.example',
+  admin: 'admin@luvat.example',
+} as const;
+
+/** One clerk per seeded authority. */
+export const AUTHORITY_USERS: Record<string, string> = {
+  'CITY-TRE': 'kaisa.clerk@tampere.example',
+  'POLICE-SISA': 'pekka.police@poliisi.example',
+  'RESCUE-PIR': 'reetta.rescue@pelastus.example',
+  'AVI-LSU': 'antti.avi@avi.example',
+  TUKES: 'tiina.tukes@tukes.example',
+};
+
 interface DemoSite {
   name: string;
   address: string;
@@ -148,6 +171,9 @@ export async function seed(db: Db): Promise<boolean> {
       });
       const city = await tx.authority.findUniqueOrThrow({ where: { code: 'CITY-TRE' } });
       const police = await tx.authority.findUniqueOrThrow({ where: { code: 'POLICE-SISA' } });
+      const rescue = await tx.authority.findUniqueOrThrow({ where: { code: 'RESCUE-PIR' } });
+      const avi = await tx.authority.findUniqueOrThrow({ where: { code: 'AVI-LSU' } });
+      const tukes = await tx.authority.findUniqueOrThrow({ where: { code: 'TUKES' } });
       await tx.user.createMany({
         data: [
           {
@@ -166,6 +192,14 @@ export async function seed(db: Db): Promise<boolean> {
           { email: 'palvelu@luvat.example', name: 'Yhteinen asiakaspalvelu', role: 'SERVICE_DESK' },
           { email: 'kaisa.clerk@tampere.example', name: 'Kaisa Käsittelijä', role: 'AUTHORITY', authorityId: city.id },
           { email: 'pekka.police@poliisi.example', name: 'Pekka Poliisi', role: 'AUTHORITY', authorityId: police.id },
+          {
+            email: 'reetta.rescue@pelastus.example',
+            name: 'Reetta Pelastaja',
+            role: 'AUTHORITY',
+            authorityId: rescue.id,
+          },
+          { email: 'antti.avi@avi.example', name: 'Antti Aluehallinto', role: 'AUTHORITY', authorityId: avi.id },
+          { email: 'tiina.tukes@tukes.example', name: 'Tiina Turvallisuus', role: 'AUTHORITY', authorityId: tukes.id },
           { email: 'ville.valvoja@tampere.example', name: 'Ville Valvoja', role: 'SUPERVISOR', authorityId: city.id },
           { email: 'riikka.resident@koti.example', name: 'Riikka Rantanen', role: 'RESIDENT' },
           { email: 'admin@luvat.example', name: 'Pääkäyttäjä', role: 'ADMIN' },

@@ -78,7 +78,8 @@ async function main() {
   platform.once('exit', (code) => !stopping && fail(`The platform process exited (code ${code}).`));
   await new Promise((resolve) => platform.once('message', resolve));
   await waitHealthy(`http://127.0.0.1:${PORT}`);
-  await seedDemoProjects(`http://127.0.0.1:${PORT}`);
+  // The public URL (PUBLIC_URL, by default http://localhost:PORT): sign-in redirects go there.
+  await seedDemoProjects(process.env.PUBLIC_URL ?? `http://localhost:${PORT}`);
   log(`ready: http://localhost:${PORT}  (Temporal UI: http://localhost:${TEMPORAL_UI_PORT}; Ctrl-C stops)`);
 }
 
@@ -95,10 +96,12 @@ async function waitHealthy(base) {
 
 /** Demo projects in every step, created through the API so each has real workflows (prisma/demo-projects.ts). */
 async function seedDemoProjects(base) {
-  const existing = await (await fetch(`${base}/api/projects`)).json();
-  if (existing.length > 0) return;
   const { seedDemoProjects: seedProjects } = await import(path.join(root, 'dist', 'prisma', 'demo-projects.js'));
+  const { ApiClient } = await import(path.join(root, 'dist', 'api', 'client.js'));
+  const { DEMO_USERS } = await import(path.join(root, 'dist', 'prisma', 'seed.js'));
   try {
+    const admin = await ApiClient.signIn(base, DEMO_USERS.admin);
+    if ((await admin.request('GET', '/api/projects')).length > 0) return;
     log(`seeded ${await seedProjects(base)} demo projects`);
   } catch (err) {
     throw new SetupError(`Seeding demo projects failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,21 +4,18 @@
  * PostgreSQL, check the chain, and compare the reports with a plain computation from every
  * stored row over generated windows.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { Client } from '@temporalio/client';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import { ApiClient } from '../../api/client';
 import { windowOf } from '../../api/schemas';
 import { storeAssessment } from '../../activities/assessment';
 import { assess, riskModel, type Grade } from '../../domain/risk';
-import { seed, DEMO } from '../../prisma/seed';
+import { seed, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { freshDatabase } from '../support/env';
+import { startApi, type RunningApi } from '../support/api';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let server: http.Server;
+let running: RunningApi;
 let api: ApiClient;
 
 const DAY = 86_400_000;
@@ -28,20 +25,13 @@ const GROUPS = ['restaurant', 'kiosk', 'centralKitchen'];
 beforeAll(async () => {
   db = await freshDatabase();
   await seed(db.handle.db);
-  server = http.createServer(
-    createApp({
-      db: db.handle.db,
-      temporal: new Client(), // lazy: the report routes never call Temporal
-      logger: pino({ level: 'silent' }),
-      config: { TEMPORAL_TASK_QUEUE: 'unused', UI_DIST: '' },
-    }),
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  api = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  // A lazy client: the report routes never call Temporal.
+  running = await startApi(db.handle.db, new Client(), { TEMPORAL_TASK_QUEUE: 'unused', UI_DIST: '' });
+  api = await ApiClient.signIn(running.base, DEMO_USERS.supervisor);
 });
 
 afterAll(async () => {
-  server?.close();
+  await running?.close();
   await db?.drop();
 });
 

@@ -1,6 +1,7 @@
 /** Browser test in Debian's Chromium against the real API, worker, PostgreSQL and Temporal. */
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -9,7 +10,9 @@ import { chromium, type Browser } from 'playwright-core';
 import pino from 'pino';
 import { createServer } from '../../api/server';
 import { createActivities, type EventPublisher } from '../../activities';
-import { seed, DEMO } from '../../prisma/seed';
+import { seed, DEMO, DEMO_USERS } from '../../prisma/seed';
+import { ApiClient } from '../../api/client';
+import { TEST_SESSION_SECRET } from '../support/api';
 import { freshDatabase, temporalAddress } from '../support/env';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -38,14 +41,22 @@ beforeAll(async () => {
     activities: createActivities({ db: db.handle.db, logger, events: live }),
   });
   workerRun = worker.run();
-  const { server, publisher, io } = createServer({
-    db: db.handle.db,
-    temporal: client,
-    logger,
-    config: { TEMPORAL_TASK_QUEUE: taskQueue, UI_DIST: path.join(root, 'dist', 'ui') },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = http.createServer();
+  await new Promise<void>((r) => listening.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+  const { publisher, io } = await createServer(
+    {
+      db: db.handle.db,
+      temporal: client,
+      logger,
+      config: {
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        UI_DIST: path.join(root, 'dist', 'ui'),
+        auth: { publicUrl: base, sessionSecret: TEST_SESSION_SECRET },
+      },
+    },
+    listening,
+  );
   close = async () => {
     await io.close();
   };
@@ -76,29 +87,31 @@ afterAll(async () => {
 
 describe('customer portal in a real browser', () => {
   it('shows a healthy platform and a timeline that moves when an authority acts', async () => {
-    const created = await fetch(`${base}/api/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        organisationId: DEMO.festivalOrgId,
-        title: 'Selainkoe 2027',
-        permits: [{ permitType: 'public-event', authorityCode: 'POLICE-SISA' }],
-      }),
+    const organiser = await ApiClient.signIn(base, DEMO_USERS.organiser);
+    const { id } = await organiser.createProject({
+      organisationId: DEMO.festivalOrgId,
+      title: 'Selainkoe 2027',
+      permits: [{ permitType: 'public-event', authorityCode: 'POLICE-SISA' }],
     });
-    const { id } = (await created.json()) as { id: string };
 
+    // The customer signs in through the identity provider's page in the browser.
     const page = await browser.newPage();
     await page.goto(base);
     await page.getByTestId('health-worker').getByText('toiminnassa').waitFor();
+    await page.getByRole('link', { name: 'Kirjaudu sisään' }).click();
+    await page.getByRole('button', { name: 'Olli Oksanen' }).click();
+    await page.getByTestId('signed-in').getByText('Olli Oksanen').waitFor();
     await page.getByRole('button', { name: 'Selainkoe 2027' }).click();
     await page.getByText('Ei tapahtumia vielä.').waitFor();
 
-    // The authority acts elsewhere; the open page updates without reloading.
-    const res = await fetch(`${base}/api/projects/${id}/commands`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ action: 'completeAdvice' }),
-    });
+    // The case moves on elsewhere (another session of the organisation); the open page updates
+    // without reloading.
+    const res = await organiser.raw(
+      'POST',
+      `/api/projects/${id}/commands`,
+      { action: 'completeAdvice' },
+      { 'idempotency-key': randomUUID() },
+    );
     expect(res.status).toBe(200);
     await page.getByTestId('timeline').getByText('Neuvonta valmis').waitFor({ timeout: 5000 });
     await page.screenshot({ path: path.join(artifacts, 'portal-timeline-fi.png'), fullPage: true });

@@ -1,5 +1,5 @@
 /** Drives a project through the HTTP API as its customer and authorities would (Arrange helpers). */
-import { ApiClient } from '../../api/client';
+import type { CaseApi } from '../../api/client';
 import { hearingCommand } from './cases';
 import { exampleDraft } from '../../prisma/demo-projects';
 import type { AdviceAnswers } from '../../domain/advice';
@@ -7,7 +7,7 @@ import type { ProjectView } from '../../workflows/permit-project/messages';
 
 /** advice (answers) → draft → kickoff → submission → every receipt confirmed. */
 export async function submitThroughApi(
-  api: ApiClient,
+  api: CaseApi,
   id: string,
   answers: AdviceAnswers,
   alreadyAdvised?: ProjectView,
@@ -31,7 +31,7 @@ export async function submitThroughApi(
 }
 
 /** Takes one section to its end by whatever its live state allows next: the authority's happy path. */
-export async function decideThroughApi(api: ApiClient, id: string, permitType: string, noticeMs = 1500) {
+export async function decideThroughApi(api: CaseApi, id: string, permitType: string, noticeMs = 1500) {
   for (let guard = 0; guard < 20; guard++) {
     const view = await api.section(id, permitType);
     if (['final', 'notified', 'cancelled'].includes(view.step)) return view;

@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiClient } from '../../api/client';
+import { CaseParties } from '../../api/client';
 import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 import { freePort, temporalAddress } from '../support/env';
+import { AUTHORITY_USERS, DEMO_USERS } from '../../prisma/seed';
 
 const root = path.resolve(__dirname, '..', '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'permits-embedded-'));
@@ -25,6 +26,7 @@ const env = () => {
     DATA_DIR: dataDir,
     PGLITE_DIR: path.join(dataDir, 'pg'),
     PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'warn',
@@ -71,7 +73,7 @@ afterAll(() => {
 
 describe('embedded default survives kill -9', () => {
   it('continues the workflows after a restart with the data intact and nothing done twice', async () => {
-    const api = new ApiClient(base());
+    const api = new CaseParties(base(), DEMO_USERS.organiser, AUTHORITY_USERS);
     const { id } = await api.createProject({
       organisationId: '00000000-0000-4000-8000-000000000002',
       title: 'Kill -9 test',
@@ -91,13 +93,17 @@ describe('embedded default survives kill -9', () => {
     expect(advised.permits.length).toBeGreaterThan(0);
     await submitThroughApi(api, id, answers, advised);
     for (const p of advised.permits) await decideThroughApi(api, id, p.permitType);
-    const timeline = await api.request<Array<{ type: string }>>('GET', `/api/projects/${id}/timeline`);
+    const timeline = await (
+      await api.customer()
+    ).request<Array<{ type: string }>>('GET', `/api/projects/${id}/timeline`);
     expect(timeline.filter((e) => e.type === 'answerAdvice')).toHaveLength(1);
     for (let i = 0; i < 100; i++) {
-      const project = await api.request<{ step: string }>('GET', `/api/projects/${id}`);
+      const project = await (await api.customer()).request<{ step: string }>('GET', `/api/projects/${id}`);
       if (project.step === 'completed') break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect((await api.request<{ step: string }>('GET', `/api/projects/${id}`)).step).toBe('completed');
+    expect((await (await api.customer()).request<{ step: string }>('GET', `/api/projects/${id}`)).step).toBe(
+      'completed',
+    );
   });
 });

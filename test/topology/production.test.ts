@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { seed, DEMO } from '../../prisma/seed';
+import { seed, DEMO, DEMO_USERS, AUTHORITY_USERS } from '../../prisma/seed';
 import { freePort, freshDatabase, temporalAddress } from '../support/env';
-import { ApiClient } from '../../api/client';
+import { CaseParties } from '../../api/client';
 import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 import { hearingCommand } from '../support/cases';
 
@@ -27,6 +27,7 @@ function startProcess(role: 'api' | 'worker', port = 0): Promise<ChildProcess> {
       ROLE: role,
       SERVICE_NAME: role,
       PORT: String(port),
+      PUBLIC_URL: base,
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: temporalAddress(),
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -61,7 +62,7 @@ afterAll(async () => {
 
 describe('production topology: PostgreSQL + Temporal + API + two workers', () => {
   it('runs a permit project across the processes and survives kill -9 of every worker mid-step', async () => {
-    const api = new ApiClient(base);
+    const api = new CaseParties(base, DEMO_USERS.organiser, AUTHORITY_USERS);
     const { id } = await api.createProject({ organisationId: DEMO.festivalOrgId, title: 'Topology test' });
     const answers = { kind: 'event', attendance: 3000, amplifiedSound: true, nightTime: true, alcohol: true } as const;
     const submitted = await submitThroughApi(api, id, answers);
@@ -76,7 +77,7 @@ describe('production topology: PostgreSQL + Temporal + API + two workers', () =>
     const inFlight = api.sectionCommand(
       id,
       others[0]!,
-      { action: 'requestInfo', authorityCode: 'POLICE-SISA', question: 'Guards?' },
+      { action: 'requestInfo', authorityCode: await api.authorityCodeOf(id, others[0]!), question: 'Guards?' },
       key,
     );
     await new Promise((r) => setTimeout(r, 3000));
@@ -89,7 +90,7 @@ describe('production topology: PostgreSQL + Temporal + API + two workers', () =>
         await api.sectionCommand(
           id,
           others[0]!,
-          { action: 'requestInfo', authorityCode: 'POLICE-SISA', question: 'Guards?' },
+          { action: 'requestInfo', authorityCode: await api.authorityCodeOf(id, others[0]!), question: 'Guards?' },
           key,
         )
       ).openInfoRequests,

@@ -1,11 +1,13 @@
 import type { SupervisionSettings } from '../supervision-cycle/messages';
 import { defineQuery } from '@temporalio/workflow';
 
-/** What every command carries: the idempotency key, who acts and on whose behalf. */
+/** What every command carries: the idempotency key, who acts and on whose behalf, from which API request. */
 export interface CommandMeta {
   idempotencyKey: string;
   actorId?: string;
   onBehalfOfId?: string;
+  /** Passed through to the activity that writes the change, for the audit log. */
+  requestId?: string;
 }
 
 /** Tuning that tests and demos change; production leaves it empty. */

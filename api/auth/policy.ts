@@ -1,0 +1,213 @@
+/**
+ * Who may do what: every authorisation rule of the platform, in one place. Routes and socket
+ * rooms ask these functions with the facts of the resource (its organisation, the authorities
+ * involved); nothing else decides access. Pure: no I/O, so each rule is unit-tested.
+ *
+ * Relationships, not just roles (F32–F34, F38):
+ * - a customer acts for its own organisation; an agent only for an organisation that gave it
+ *   a mandate that is valid now, within the mandate's scope ("permits", "supervision");
+ * - an authority user (AUTHORITY, SUPERVISOR) sees the projects its authority is involved in,
+ *   acts only on its own authority's permit sections, and reads the other authorities' parts;
+ * - the shared customer service (SERVICE_DESK) reads projects to advise, and changes nothing;
+ * - residents and the public read public notices and the public calendar, comment while a
+ *   hearing is open and report observations; ADMIN reads everything.
+ */
+import type { Role } from '../../prisma/generated/client';
+
+export type MandateScope = 'permits' | 'supervision';
+
+export interface Actor {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  /** The user's own organisation (customers). */
+  organisationId: string | null;
+  authorityId: string | null;
+  authorityCode: string | null;
+  /** The mandate the user acts under now; only ever a valid, unrevoked one. */
+  mandate: { id: string; organisationId: string; scope: string[] } | null;
+}
+
+/** The signed-in actor, or null for the public. */
+export type Viewer = Actor | null;
+
+export interface ProjectFacts {
+  organisationId: string;
+  /** Every authority with a permit section in the project. */
+  authorityIds: readonly string[];
+}
+
+export interface SiteFacts {
+  organisationId: string;
+  /** The authority supervising the site, when a cycle runs. */
+  authorityCode: string | null;
+}
+
+const isAuthorityUser = (a: Actor) => (a.role === 'AUTHORITY' || a.role === 'SUPERVISOR') && a.authorityId !== null;
+
+/** The organisation the actor acts for on the customer side, within a mandate's scope. */
+export function actingOrganisation(actor: Viewer, scope: MandateScope): string | null {
+  if (!actor) return null;
+  if (actor.role === 'CUSTOMER') return actor.mandate?.organisationId ?? actor.organisationId;
+  if (actor.role === 'AGENT' && actor.mandate?.scope.includes(scope)) return actor.mandate.organisationId;
+  return null;
+}
+
+/** Whom a customer-side change is made on behalf of: the mandating organisation, if any. */
+export const onBehalfOf = (actor: Viewer): string | null => actor?.mandate?.organisationId ?? null;
+
+/** The customer side of a project: its organisation's users and mandated agents. */
+export const isProjectCustomer = (actor: Viewer, p: ProjectFacts) =>
+  actingOrganisation(actor, 'permits') === p.organisationId;
+
+export const isProjectAuthority = (actor: Viewer, p: ProjectFacts) =>
+  !!actor && isAuthorityUser(actor) && p.authorityIds.includes(actor.authorityId!);
+
+export function canReadProject(actor: Viewer, p: ProjectFacts): boolean {
+  if (!actor) return false;
+  return (
+    actor.role === 'ADMIN' ||
+    actor.role === 'SERVICE_DESK' ||
+    isProjectCustomer(actor, p) ||
+    isProjectAuthority(actor, p)
+  );
+}
+
+/** Trade secrets in an application: the owner and the authorities, no one else (not the service desk). */
+export const canReadTradeSecrets = (actor: Viewer, p: ProjectFacts) =>
+  isProjectCustomer(actor, p) || isProjectAuthority(actor, p) || actor?.role === 'ADMIN';
+
+export const canCreateProject = (actor: Viewer, organisationId: string) =>
+  actingOrganisation(actor, 'permits') === organisationId;
+
+/** Which side performs each project command. */
+const PROJECT_SIDES: Record<string, 'customer' | 'authority' | 'either'> = {
+  answerAdvice: 'customer',
+  completeAdvice: 'customer',
+  saveDraft: 'customer',
+  submitDraft: 'customer',
+  submit: 'customer',
+  cancel: 'customer',
+  editAgenda: 'either',
+  scheduleKickoff: 'either',
+  confirmKickoff: 'authority',
+  holdKickoff: 'authority',
+  confirmReceipt: 'authority',
+};
+
+/**
+ * May the actor send this project command? Authority commands that name an authority or a
+ * permit must name the actor's own (`ownPermit` says whether the named permit is its own).
+ */
+export function canCommandProject(
+  actor: Viewer,
+  p: ProjectFacts,
+  command: { action: string; authorityCode?: string },
+  ownPermit: (permitType: string) => boolean,
+): boolean {
+  const side = PROJECT_SIDES[command.action];
+  if (!actor || !side) return false;
+  const customer = isProjectCustomer(actor, p);
+  const authority = isProjectAuthority(actor, p);
+  if (side === 'customer') return customer;
+  if (side === 'either') return customer || authority;
+  if (!authority) return false;
+  if (command.action === 'confirmKickoff') return command.authorityCode === actor.authorityCode;
+  if (command.action === 'confirmReceipt') return ownPermit((command as { permitType?: string }).permitType ?? '');
+  return true;
+}
+
+const SECTION_CUSTOMER_ACTIONS = new Set(['answerInfo', 'reply', 'reviewDraft']);
+const SECTION_AUTHORITY_ACTIONS = new Set([
+  'requestInfo',
+  'startHearing',
+  'closeReplies',
+  'proposeDraft',
+  'decide',
+  'cancel',
+]);
+
+/**
+ * A permit section's commands: the section's own authority processes it; the customer
+ * answers requests, replies to comments and reviews the draft decision. Third parties
+ * comment through the public notice, never here. `requestInfo` must name the actor's authority.
+ */
+export function canCommandSection(
+  actor: Viewer,
+  p: ProjectFacts,
+  sectionAuthorityId: string,
+  command: { action: string; authorityCode?: string },
+): boolean {
+  if (!actor) return false;
+  if (SECTION_CUSTOMER_ACTIONS.has(command.action)) return isProjectCustomer(actor, p);
+  if (!SECTION_AUTHORITY_ACTIONS.has(command.action)) return false;
+  if (!isAuthorityUser(actor) || actor.authorityId !== sectionAuthorityId) return false;
+  return command.action !== 'requestInfo' || command.authorityCode === actor.authorityCode;
+}
+
+/** An authority overrides the forecast of its own permit sections only. */
+export const canOverrideForecast = (actor: Viewer, sectionAuthorityId: string) =>
+  !!actor && isAuthorityUser(actor) && actor.authorityId === sectionAuthorityId;
+
+/** Authorities' own "viewed" marks (F25): for their own authority only. */
+export const canMarkViewed = (actor: Viewer, p: ProjectFacts, authorityCode: string) =>
+  isProjectAuthority(actor, p) && actor!.authorityCode === authorityCode;
+
+/** Which projects a listing shows the actor: a filter on organisation or authority. */
+export function projectScope(
+  actor: Viewer,
+): { all: true } | { organisationId: string } | { authorityId: string } | { none: true } {
+  if (!actor) return { none: true };
+  if (actor.role === 'ADMIN' || actor.role === 'SERVICE_DESK') return { all: true };
+  const org = actingOrganisation(actor, 'permits');
+  if (org) return { organisationId: org };
+  if (isAuthorityUser(actor)) return { authorityId: actor.authorityId! };
+  return { none: true };
+}
+
+export const isSiteCustomer = (actor: Viewer, s: SiteFacts) =>
+  actingOrganisation(actor, 'supervision') === s.organisationId;
+
+/** Supervisors and authority users of the supervising authority; any authority user before a cycle starts. */
+export const isSiteAuthority = (actor: Viewer, s: SiteFacts) =>
+  !!actor && isAuthorityUser(actor) && (s.authorityCode === null || s.authorityCode === actor.authorityCode);
+
+export const canReadSite = (actor: Viewer, s: SiteFacts) =>
+  isSiteCustomer(actor, s) || isSiteAuthority(actor, s) || actor?.role === 'ADMIN';
+
+/** Starting a supervision cycle and inspection work: the supervising authority. */
+export const canSupervise = (actor: Viewer, s: SiteFacts) => isSiteAuthority(actor, s);
+
+const SUPERVISION_CUSTOMER_ACTIONS = new Set(['editAgenda', 'submitEvidence']);
+
+export function canCommandSupervision(actor: Viewer, s: SiteFacts, action: string): boolean {
+  if (SUPERVISION_CUSTOMER_ACTIONS.has(action) && isSiteCustomer(actor, s)) return true;
+  return isSiteAuthority(actor, s);
+}
+
+/**
+ * Reports between inspections: the company reports self-monitoring and incidents, anyone
+ * (signed in or not) a citizen observation (F30), the authority any of them.
+ */
+export function canReportSupervision(actor: Viewer, s: SiteFacts, kind: string): boolean {
+  if (kind === 'citizenObservation') return true;
+  return isSiteAuthority(actor, s) || isSiteCustomer(actor, s);
+}
+
+/** Risk reports across every site: authority users and ADMIN. */
+export const canReadRiskReports = (actor: Viewer) => !!actor && (isAuthorityUser(actor) || actor.role === 'ADMIN');
+
+/** Sites listing scope. */
+export function siteScope(actor: Viewer): { all: true } | { organisationId: string } | { none: true } {
+  if (!actor) return { none: true };
+  if (actor.role === 'ADMIN' || isAuthorityUser(actor)) return { all: true };
+  const org = actingOrganisation(actor, 'supervision');
+  return org ? { organisationId: org } : { none: true };
+}
+
+/** Granting and revoking mandates: the organisation's own users (customers), never an agent. */
+export const canManageMandates = (actor: Viewer, organisationId: string) =>
+  !!actor && actor.role === 'CUSTOMER' && actor.organisationId === organisationId && !actor.mandate;
+
+export const canReadAudit = (actor: Viewer) => actor?.role === 'ADMIN';

@@ -1,0 +1,41 @@
+/** Starts the real HTTP app (with its local identity provider) on a free port for API tests. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import pino from 'pino';
+import { createApp, type AppDeps } from '../../api/app';
+import type { Db } from '../../platform/db';
+
+export const TEST_SESSION_SECRET = 'test-session-secret-of-at-least-32-chars';
+
+export interface RunningApi {
+  base: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+export async function startApi(
+  db: Db,
+  temporal: Client,
+  config: Omit<AppDeps['config'], 'auth'> & { auth?: Partial<AppDeps['config']['auth']> },
+): Promise<RunningApi> {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { app } = await createApp({
+    db,
+    temporal,
+    logger: pino({ level: 'silent' }),
+    config: { ...config, auth: { publicUrl: base, sessionSecret: TEST_SESSION_SECRET, ...config.auth } },
+  });
+  server.on('request', app);
+  return {
+    base,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

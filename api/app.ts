@@ -11,6 +11,7 @@ import { siteRoutes } from './sites';
 import { publicSupervisionRoutes, supervisionRoutes } from './supervision';
 import { asyncRoute, type AppDeps } from './shared';
 import { installAuth } from './auth';
+import { mandateRoutes } from './mandates';
 import { DEFAULT_RATE_LIMITS, rateLimiters } from './limits';
 
 export type { AppDeps };
@@ -96,6 +97,7 @@ export async function createApp(deps: AppDeps) {
   app.use('/api/sites', supervisionRoutes(deps));
   app.use('/api/supervision-calendar', publicSupervisionRoutes(deps));
   app.use('/api/risk-reports', riskReportRoutes(deps));
+  app.use('/api', mandateRoutes(deps));
   app.use('/api', publicRoutes(deps));
 
   app.all('/api/{*rest}', (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));

@@ -77,6 +77,11 @@ export class ApiClient {
     return session;
   }
 
+  /** The Cookie header of this client's session (for a socket.io handshake). */
+  cookieHeader(): string {
+    return this.jar.header();
+  }
+
   /** Act for the organisation that gave this mandate (null: for oneself). */
   async actFor(mandateId: string | null): Promise<void> {
     await this.request('PUT', '/api/session/acting-for', { mandateId });
@@ -114,21 +119,19 @@ export class ApiClient {
     };
   }
 
-  /** A request with this client's session, answered as it is (for tests of refusals). */
-  raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${this.base}${path}`, {
+  /** A request with this client's session, answered as it is (for tests of refusals); keeps new cookies. */
+  async raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(`${this.base}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...this.authHeaders(method), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
+    this.jar.take(res);
+    return res;
   }
 
   async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...this.authHeaders(method), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await this.raw(method, path, body, headers);
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : null;
     if (!res.ok) throw new ApiError(res.status, parsed);

@@ -1,29 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import pino from 'pino';
-import { startApi, type RunningApi } from '../support/api';
-import { createActivities } from '../../activities';
-import { seed, DEMO, DEMO_USERS, AUTHORITY_USERS } from '../../prisma/seed';
-import { freshDatabase, temporalAddress, until } from '../support/env';
+import { DEMO, DEMO_USERS, AUTHORITY_USERS } from '../../prisma/seed';
+import { until } from '../support/env';
+import { useApiStack, type ApiStack } from '../support/stack';
 import { assess, riskModel } from '../../domain/risk';
 import { CaseParties, type ApiClient } from '../../api/client';
 import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 import { hearingCommand } from '../support/cases';
 import type { AdviceAnswers } from '../../domain/advice';
 
-const logger = pino({ level: 'silent' });
-const taskQueue = `api-${randomUUID()}`;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let client: Client;
-let running: RunningApi;
+const stack = useApiStack();
+let db: ApiStack['db'];
+let base: string;
 let parties: CaseParties;
 let organiser: ApiClient;
 let supervisor: ApiClient;
-let worker: Worker;
-let workerRun: Promise<void>;
-let nativeConnection: NativeConnection;
-let base: string;
 const FESTIVAL: AdviceAnswers = {
   kind: 'event',
   attendance: 3000,
@@ -33,36 +23,10 @@ const FESTIVAL: AdviceAnswers = {
 };
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  await seed(db.handle.db);
-  client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
-  nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
-  worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ db: db.handle.db, logger, events: { publish: () => undefined } }),
-  });
-  workerRun = worker.run();
-  running = await startApi(db.handle.db, client, {
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    UI_DIST: '',
-    APPEAL_PERIOD_SECONDS: 1,
-    NOTICE_MIN_DAYS: 0,
-  });
-  base = running.base;
+  ({ db, base } = stack);
   parties = new CaseParties(base, DEMO_USERS.organiser, AUTHORITY_USERS);
   organiser = await parties.customer();
   supervisor = await parties.as(DEMO_USERS.supervisor);
-});
-
-afterAll(async () => {
-  await running?.close();
-  worker?.shutdown();
-  await workerRun;
-  await nativeConnection?.close();
-  await client?.connection.close();
-  await db?.drop();
 });
 
 /** A POST as the organiser (session cookie and CSRF token included). */

@@ -1,65 +1,20 @@
 /** Browser test in Debian's Chromium against the real API, worker, PostgreSQL and Temporal. */
 import fs from 'node:fs';
 import path from 'node:path';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { chromium, type Browser } from 'playwright-core';
-import pino from 'pino';
-import { createServer } from '../../api/server';
-import { createActivities, type EventPublisher } from '../../activities';
-import { seed, DEMO, DEMO_USERS } from '../../prisma/seed';
+import { DEMO, DEMO_USERS } from '../../prisma/seed';
 import { ApiClient } from '../../api/client';
-import { TEST_SESSION_SECRET } from '../support/api';
-import { freshDatabase, temporalAddress } from '../support/env';
+import { useApiStack } from '../support/stack';
 
 const root = path.resolve(__dirname, '..', '..');
 const artifacts = path.join(root, 'test-artifacts');
-const logger = pino({ level: 'silent' });
-const taskQueue = `e2e-${randomUUID()}`;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
+const stack = useApiStack({ UI_DIST: path.join(root, 'dist', 'ui') });
 let browser: Browser;
-let close: () => Promise<void>;
 let base: string;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  await seed(db.handle.db);
-  client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
-  const live: EventPublisher = { publish: (e) => publisher.publish(e) };
-  nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
-  worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ db: db.handle.db, logger, events: live }),
-  });
-  workerRun = worker.run();
-  const listening = http.createServer();
-  await new Promise<void>((r) => listening.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
-  const { publisher, io } = await createServer(
-    {
-      db: db.handle.db,
-      temporal: client,
-      logger,
-      config: {
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        UI_DIST: path.join(root, 'dist', 'ui'),
-        auth: { publicUrl: base, sessionSecret: TEST_SESSION_SECRET },
-      },
-    },
-    listening,
-  );
-  close = async () => {
-    await io.close();
-  };
+  base = stack.base;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -77,12 +32,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await close?.();
-  worker?.shutdown();
-  await workerRun;
-  await nativeConnection?.close();
-  await client?.connection.close();
-  await db?.drop();
 });
 
 describe('customer portal in a real browser', () => {

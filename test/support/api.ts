@@ -1,9 +1,12 @@
-/** Starts the real HTTP app (with its local identity provider) on a free port for API tests. */
+/** Starts the real HTTP server (app, local identity provider, socket.io) on a free port for API tests. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
-import { createApp, type AppDeps } from '../../api/app';
+import type { Server as SocketServer } from 'socket.io';
+import type { AppDeps } from '../../api/app';
+import { createServer } from '../../api/server';
+import type { EventPublisher } from '../../activities';
 import type { Db } from '../../platform/db';
 
 export const TEST_SESSION_SECRET = 'test-session-secret-of-at-least-32-chars';
@@ -11,6 +14,9 @@ export const TEST_SESSION_SECRET = 'test-session-secret-of-at-least-32-chars';
 export interface RunningApi {
   base: string;
   server: http.Server;
+  io: SocketServer;
+  /** Pushes committed events to this server's socket rooms. */
+  publisher: EventPublisher;
   close(): Promise<void>;
 }
 
@@ -22,20 +28,23 @@ export async function startApi(
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { app } = await createApp({
-    db,
-    temporal,
-    logger: pino({ level: 'silent' }),
-    config: { ...config, auth: { publicUrl: base, sessionSecret: TEST_SESSION_SECRET, ...config.auth } },
-  });
-  server.on('request', app);
+  const { io, publisher } = await createServer(
+    {
+      db,
+      temporal,
+      logger: pino({ level: 'silent' }),
+      config: { ...config, auth: { publicUrl: base, sessionSecret: TEST_SESSION_SECRET, ...config.auth } },
+    },
+    server,
+  );
   return {
     base,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    io,
+    publisher,
+    close: async () => {
+      server.closeAllConnections();
+      await io.close();
+    },
   };
 }

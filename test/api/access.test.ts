@@ -1,0 +1,439 @@
+/**
+ * Identity and access against the real stack: every role signed in through the local OpenID
+ * provider, an authorisation matrix over the endpoints (allowed and refused, with nothing
+ * changed by a refusal), CSRF, mandates (acting for, revocation, expiry), the audit log with
+ * request ids, socket room joins and rate limits.
+ */
+import { randomUUID } from 'node:crypto';
+import { io as connect, type Socket } from 'socket.io-client';
+import { Client } from '@temporalio/client';
+import { ApiClient } from '../../api/client';
+import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
+import { startApi } from '../support/api';
+import { useApiStack } from '../support/stack';
+
+const stack = useApiStack();
+
+type Role =
+  | 'organiser'
+  | 'agent'
+  | 'foodManager'
+  | 'involvedClerk'
+  | 'otherClerk'
+  | 'supervisor'
+  | 'serviceDesk'
+  | 'resident'
+  | 'admin'
+  | 'public';
+
+const clients = {} as Record<Role, ApiClient>;
+let projectId: string;
+let involvedCode: string;
+let otherCode: string;
+const ANSWERS = { kind: 'event', attendance: 3000, amplifiedSound: true, nightTime: true };
+
+beforeAll(async () => {
+  const signIn = (email: string) => ApiClient.signIn(stack.base, email);
+  clients.organiser = await signIn(DEMO_USERS.organiser);
+  const created = await clients.organiser.createProject({ organisationId: DEMO.festivalOrgId, title: 'Pääsytesti' });
+  projectId = created.id;
+  const advised = await clients.organiser.command(projectId, { action: 'answerAdvice', answers: ANSWERS });
+  const involved = new Set(advised.permits.map((p) => p.authorityCode));
+  involvedCode = advised.permits.find((p) => p.permitType === 'noise')!.authorityCode;
+  // The supervisor works for the same authority as the noise permit's clerk (City of Tampere).
+  expect(involvedCode).toBe('CITY-TRE');
+  otherCode = Object.keys(AUTHORITY_USERS).find((code) => !involved.has(code))!;
+  clients.agent = await signIn(DEMO_USERS.agent);
+  await clients.agent.actFor(clients.agent.session!.mandates[0]!.id);
+  clients.foodManager = await signIn(DEMO_USERS.foodManager);
+  clients.involvedClerk = await signIn(AUTHORITY_USERS[involvedCode]!);
+  clients.otherClerk = await signIn(AUTHORITY_USERS[otherCode]!);
+  clients.supervisor = await signIn(DEMO_USERS.supervisor);
+  clients.serviceDesk = await signIn(DEMO_USERS.serviceDesk);
+  clients.resident = await signIn(DEMO_USERS.resident);
+  clients.admin = await signIn(DEMO_USERS.admin);
+  clients.public = new ApiClient(stack.base);
+});
+
+interface Endpoint {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: () => string;
+  body?: () => unknown;
+  allowed: Role[];
+}
+
+const EVERYONE: Role[] = [
+  'organiser',
+  'agent',
+  'foodManager',
+  'involvedClerk',
+  'otherClerk',
+  'supervisor',
+  'serviceDesk',
+  'resident',
+  'admin',
+  'public',
+];
+const SIGNED_IN = EVERYONE.filter((r) => r !== 'public');
+/** Users of an authority involved in the project: its clerk and, at the same authority, the supervisor. */
+const INVOLVED: Role[] = ['involvedClerk', 'supervisor'];
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    name: 'read a project',
+    method: 'GET',
+    path: () => `/api/projects/${projectId}`,
+    allowed: ['organiser', 'agent', ...INVOLVED, 'serviceDesk', 'admin'],
+  },
+  {
+    name: "read a project's timeline",
+    method: 'GET',
+    path: () => `/api/projects/${projectId}/timeline`,
+    allowed: ['organiser', 'agent', ...INVOLVED, 'serviceDesk', 'admin'],
+  },
+  {
+    name: "read a project's schedule",
+    method: 'GET',
+    path: () => `/api/projects/${projectId}/schedule`,
+    allowed: ['organiser', 'agent', ...INVOLVED, 'serviceDesk', 'admin'],
+  },
+  {
+    name: 'list projects',
+    method: 'GET',
+    path: () => '/api/projects',
+    allowed: SIGNED_IN,
+  },
+  {
+    name: 'answer the advice questionnaire (customer command)',
+    method: 'POST',
+    path: () => `/api/projects/${projectId}/commands`,
+    body: () => ({ action: 'answerAdvice', answers: ANSWERS }),
+    allowed: ['organiser', 'agent'],
+  },
+  {
+    name: 'create a project for the festival organisation',
+    method: 'POST',
+    path: () => '/api/projects',
+    body: () => ({ organisationId: DEMO.festivalOrgId, title: `Matriisi ${randomUUID().slice(0, 8)}` }),
+    allowed: ['organiser', 'agent'],
+  },
+  {
+    name: "decide the noise permit (the section's authority; 409 in this step)",
+    method: 'POST',
+    path: () => `/api/projects/${projectId}/permits/noise/commands`,
+    body: () => ({ action: 'decide', decision: 'approved', text: 'x', signedBy: 'y' }),
+    allowed: INVOLVED,
+  },
+  {
+    name: 'mark the project viewed by the involved authority',
+    method: 'POST',
+    path: () => `/api/projects/${projectId}/views`,
+    body: () => ({ authorityCode: involvedCode }),
+    allowed: INVOLVED,
+  },
+  {
+    name: 'list sites',
+    method: 'GET',
+    path: () => '/api/sites',
+    allowed: SIGNED_IN,
+  },
+  {
+    name: 'risk reports',
+    method: 'GET',
+    path: () => '/api/risk-reports/class-counts',
+    allowed: ['involvedClerk', 'otherClerk', 'supervisor', 'admin'],
+  },
+  {
+    name: 'public notices',
+    method: 'GET',
+    path: () => '/api/notices',
+    allowed: EVERYONE,
+  },
+  {
+    name: "the festival organisation's mandates",
+    method: 'GET',
+    path: () => `/api/organisations/${DEMO.festivalOrgId}/mandates`,
+    allowed: ['organiser'],
+  },
+  {
+    name: 'the audit log',
+    method: 'GET',
+    path: () => '/api/audit',
+    allowed: ['admin'],
+  },
+  {
+    name: 'the session',
+    method: 'GET',
+    path: () => '/api/session',
+    allowed: SIGNED_IN,
+  },
+];
+
+const headersFor = (e: Endpoint) =>
+  e.method === 'GET' ? {} : ({ 'idempotency-key': randomUUID() } as Record<string, string>);
+
+describe('authorisation matrix: every role × every endpoint', () => {
+  const cases = ENDPOINTS.flatMap((e) => EVERYONE.map((role) => [e.name, role, e] as const));
+
+  it.each(cases)('%s as %s', async (_name, role, endpoint) => {
+    const db = stack.db.handle.db;
+    const [events, projects, audits] = await Promise.all([
+      db.timelineEvent.count(),
+      db.permitProject.count(),
+      db.auditEntry.count(),
+    ]);
+    const res = await clients[role].raw(endpoint.method, endpoint.path(), endpoint.body?.(), headersFor(endpoint));
+    if (endpoint.allowed.includes(role)) {
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    } else {
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual(
+        role === 'public' ? [401, 'UNAUTHENTICATED'] : [403, 'FORBIDDEN'],
+      );
+      // A refusal changes nothing.
+      expect(await Promise.all([db.timelineEvent.count(), db.permitProject.count(), db.auditEntry.count()])).toEqual([
+        events,
+        projects,
+        audits,
+      ]);
+    }
+  });
+
+  it('lists only what each role may read', async () => {
+    const ids = async (role: Role) =>
+      (await clients[role].request<Array<{ id: string }>>('GET', '/api/projects')).map((p) => p.id);
+    expect(await ids('organiser')).toContain(projectId);
+    expect(await ids('agent')).toContain(projectId);
+    expect(await ids('involvedClerk')).toContain(projectId);
+    expect(await ids('foodManager')).not.toContain(projectId);
+    expect(await ids('otherClerk')).not.toContain(projectId);
+    expect(await ids('resident')).toEqual([]);
+    const sites = async (role: Role) =>
+      (await clients[role].request<Array<{ organisationId?: string; id: string }>>('GET', '/api/sites')).length;
+    expect(await sites('foodManager')).toBeGreaterThan(0);
+    expect(await sites('organiser')).toBe(0);
+    expect(await sites('resident')).toBe(0);
+  });
+});
+
+describe('CSRF and forged sessions', () => {
+  it('refuses an unsafe request whose X-CSRF-Token is missing or wrong, changing nothing', async () => {
+    const before = await stack.db.handle.db.permitProject.count();
+    const body = { organisationId: DEMO.festivalOrgId, title: 'CSRF' };
+    for (const token of [undefined, 'forged-token']) {
+      const res = await fetch(`${stack.base}/api/projects`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie: clients.organiser.cookieHeader(),
+          ...(token ? { 'x-csrf-token': token } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ field: 'X-CSRF-Token' });
+    }
+    expect(await stack.db.handle.db.permitProject.count()).toBe(before);
+  });
+
+  it('treats a session cookie signed with another key as no session', async () => {
+    const forged = clients.admin.cookieHeader().replace(/\.[^.]+$/, '.AAAA');
+    const res = await fetch(`${stack.base}/api/audit`, { headers: { cookie: forged } });
+    expect(res.status).toBe(401);
+  });
+
+  it('signs out: the cookie is cleared and the session resource answers 401', async () => {
+    const someone = await ApiClient.signIn(stack.base, DEMO_USERS.resident);
+    expect((await someone.raw('POST', '/api/auth/logout')).status).toBe(204);
+    expect((await someone.raw('GET', '/api/session')).status).toBe(401);
+  });
+
+  it('refuses a sign-in callback that was not started here', async () => {
+    const res = await fetch(`${stack.base}/api/auth/callback?code=x&state=y`, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('mandates (F33)', () => {
+  const org = DEMO.festivalOrgId;
+  const day = 86_400_000;
+  const grant = (body: Record<string, unknown>) =>
+    clients.organiser.raw('POST', `/api/organisations/${org}/mandates`, {
+      agentEmail: DEMO_USERS.agent,
+      scope: ['permits'],
+      validFrom: new Date(Date.now() - day).toISOString(),
+      validTo: new Date(Date.now() + day).toISOString(),
+      ...body,
+    });
+
+  it('refuses bad grants naming the field, writing nothing', async () => {
+    const before = await stack.db.handle.db.mandate.count();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ agentEmail: DEMO_USERS.resident }, 'agentEmail'],
+      [{ agentEmail: 'not-an-email' }, 'agentEmail'],
+      [{ scope: ['everything'] }, 'scope.0'],
+      [{ scope: [] }, 'scope'],
+      [{ validTo: new Date(Date.now() - 2 * day).toISOString() }, 'validTo'],
+      [{ extra: true }, ''],
+    ];
+    for (const [body, field] of cases) {
+      const res = await grant(body);
+      expect(res.status).toBe(400);
+      const problem = (await res.json()) as { errors: Array<{ path: string }> };
+      expect(problem.errors.map((e) => e.path)).toContain(field);
+    }
+    expect(await stack.db.handle.db.mandate.count()).toBe(before);
+  });
+
+  it('an agent acts for the organisation under a mandate, audited on its behalf, until revoked', async () => {
+    const agent = await ApiClient.signIn(stack.base, DEMO_USERS.agent);
+    // Without choosing a mandate the agent acts for no one.
+    expect((await agent.raw('GET', `/api/projects/${projectId}`)).status).toBe(403);
+
+    const granted = await grant({});
+    expect(granted.status).toBe(201);
+    const mandate = (await granted.json()) as { id: string; valid: boolean };
+    expect(mandate.valid).toBe(true);
+    await agent.actFor(mandate.id);
+    expect(agent.session!.actingFor).toMatchObject({ mandateId: mandate.id, organisationId: org });
+
+    const res = await agent.raw(
+      'POST',
+      `/api/projects/${projectId}/commands`,
+      { action: 'answerAdvice', answers: ANSWERS },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id')!;
+    const audit = await clients.admin.request<
+      Array<{ actorId: string; onBehalfOfId: string; action: string; requestId: string | null }>
+    >('GET', `/api/audit?entity=PermitProject&entityId=${projectId}`);
+    const entry = audit.find((a) => a.requestId === requestId);
+    expect(entry).toMatchObject({ actorId: agent.session!.user.id, onBehalfOfId: org, action: 'answerAdvice' });
+
+    // Revoked: the very next request acts for no one, whatever the session cookie says.
+    const revoked = await clients.organiser.raw('DELETE', `/api/organisations/${org}/mandates/${mandate.id}`);
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as { valid: boolean }).valid).toBe(false);
+    expect((await agent.raw('GET', `/api/projects/${projectId}`)).status).toBe(403);
+    expect((await agent.raw('PUT', '/api/session/acting-for', { mandateId: mandate.id })).status).toBe(403);
+    // The organisation's users see the grant and the revocation in their list.
+    const listed = await clients.organiser.request<Array<{ id: string; revokedAt: string | null }>>(
+      'GET',
+      `/api/organisations/${org}/mandates`,
+    );
+    expect(listed.find((m) => m.id === mandate.id)?.revokedAt).toEqual(expect.any(String));
+    const actions = (
+      await clients.admin.request<Array<{ action: string }>>('GET', `/api/audit?entity=Mandate&entityId=${mandate.id}`)
+    ).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['grantMandate', 'actAs', 'revokeMandate']));
+  });
+
+  it('an expired mandate cannot be used, and one that expires mid-session stops at once', async () => {
+    const agent = await ApiClient.signIn(stack.base, DEMO_USERS.agent);
+    const expired = (await (
+      await grant({
+        validFrom: new Date(Date.now() - 3 * day).toISOString(),
+        validTo: new Date(Date.now() - day).toISOString(),
+      })
+    ).json()) as { id: string; valid: boolean };
+    expect(expired.valid).toBe(false);
+    expect((await agent.raw('PUT', '/api/session/acting-for', { mandateId: expired.id })).status).toBe(403);
+
+    const current = (await (await grant({})).json()) as { id: string };
+    await agent.actFor(current.id);
+    expect((await agent.raw('GET', `/api/projects/${projectId}`)).status).toBe(200);
+    await stack.db.handle.db.mandate.update({
+      where: { id: current.id },
+      data: { validTo: new Date(Date.now() - 1000) },
+    });
+    expect((await agent.raw('GET', `/api/projects/${projectId}`)).status).toBe(403);
+  });
+});
+
+describe('audit log', () => {
+  it('records every change with the person, the request id and what changed', async () => {
+    const { id } = await clients.organiser.createProject({ organisationId: DEMO.festivalOrgId, title: 'Audit' });
+    const res = await clients.organiser.raw(
+      'POST',
+      `/api/projects/${id}/commands`,
+      { action: 'answerAdvice', answers: ANSWERS },
+      { 'idempotency-key': randomUUID(), 'x-request-id': `audit-test-${id}` },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe(`audit-test-${id}`);
+    const entries = await stack.db.handle.db.auditEntry.findMany({
+      where: { entity: 'PermitProject', entityId: id },
+      orderBy: { id: 'asc' },
+    });
+    expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['createProject', 'answerAdvice']));
+    expect(entries.every((e) => e.actorId === clients.organiser.session!.user.id)).toBe(true);
+    expect(entries.find((e) => e.action === 'answerAdvice')?.requestId).toBe(`audit-test-${id}`);
+    // Every timeline event of the project has its audit entry.
+    const events = await stack.db.handle.db.timelineEvent.count({ where: { projectId: id } });
+    const workflowEntries = await stack.db.handle.db.auditEntry.count({
+      where: { OR: [{ entityId: id }, { entityId: { startsWith: `${id}/` } }], NOT: { action: 'createProject' } },
+    });
+    expect(workflowEntries).toBe(events);
+  });
+});
+
+describe('socket rooms are authorised like the GET', () => {
+  const join = async (client: ApiClient) => {
+    const socket: Socket = connect(stack.base, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: client.cookieHeader() },
+      reconnection: false,
+    });
+    try {
+      return await new Promise<{ ok: boolean; error?: string }>((resolve, reject) => {
+        socket.once('connect_error', reject);
+        socket.emit('project:join', projectId, resolve);
+      });
+    } finally {
+      socket.close();
+    }
+  };
+
+  it.each<[Role, boolean]>([
+    ['organiser', true],
+    ['involvedClerk', true],
+    ['foodManager', false],
+    ['otherClerk', false],
+    ['resident', false],
+    ['public', false],
+  ])('%s joins the project room: %s', async (role, ok) => {
+    expect((await join(clients[role])).ok).toBe(ok);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with problem+json once an address exceeds the public write budget', async () => {
+    const limited = await startApi(stack.db.handle.db, new Client(), {
+      TEMPORAL_TASK_QUEUE: 'unused',
+      UI_DIST: '',
+      rateLimits: { signInPerMinute: 2, publicWritesPerMinute: 2 },
+    });
+    try {
+      const comment = () =>
+        fetch(`${limited.base}/api/notices/${randomUUID()}/comments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify({ kind: 'opinion', authorName: 'R', anonymous: false, text: 'x' }),
+        });
+      const statuses = [(await comment()).status, (await comment()).status];
+      expect(statuses).not.toContain(429);
+      const refused = await comment();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+      const signIns = [];
+      for (let i = 0; i < 3; i++)
+        signIns.push((await fetch(`${limited.base}/api/auth/login`, { redirect: 'manual' })).status);
+      expect(signIns).toEqual([302, 302, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});

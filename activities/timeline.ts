@@ -60,6 +60,38 @@ export function takeRequestId<T extends object>(payload: T): { requestId: string
   return { requestId: typeof requestId === 'string' ? requestId : null, rest: rest as T };
 }
 
+/** The channel on which PostgreSQL announces committed room events to every API process. */
+export const ROOM_EVENTS_CHANNEL = 'room_events';
+
+/**
+ * Appends an event to a socket room's log with the room's next sequence number. A per-room
+ * transaction lock makes numbers follow commit order, so a reader that saw seq n has seen
+ * every event before it; the notification goes out on commit (and never on rollback).
+ */
+export async function appendRoomEvent(tx: Tx, room: string, kind: string, payload: object): Promise<number> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${room}, 0))`;
+  const next = await tx.$queryRaw<Array<{ seq: number }>>`
+    SELECT COALESCE(MAX(seq), 0)::int + 1 AS seq FROM "RoomEvent" WHERE room = ${room}`;
+  const seq = next[0]!.seq;
+  await tx.roomEvent.create({ data: { room, seq, kind, payload: payload as Prisma.InputJsonValue } });
+  await tx.$executeRaw`SELECT pg_notify(${ROOM_EVENTS_CHANNEL}, ${room})`;
+  return seq;
+}
+
+/**
+ * A project's timeline goes to its room and to the work queues of the authorities it
+ * concerns. Sorted: every transaction appends one event and locks its rooms in this one
+ * global order, so two transactions never wait on each other's locks in a cycle.
+ */
+async function timelineRooms(tx: Tx, projectId: string, permitType: string | null): Promise<string[]> {
+  const permits = await tx.permit.findMany({
+    where: { projectId, ...(permitType ? { permitType } : {}) },
+    select: { authority: { select: { code: true } } },
+  });
+  const authorities = new Set(permits.map((p) => `authority:${p.authority.code}`));
+  return [`project:${projectId}`, ...authorities].sort();
+}
+
 export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<TimelineEventMessage> {
   const { requestId, rest: payload } = takeRequestId(e.payload);
   await auditChange(tx, {
@@ -84,7 +116,7 @@ export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<Timeline
       occurredAt: e.at,
     },
   });
-  return {
+  const message = {
     id: row.id.toString(),
     projectId: row.projectId,
     type: row.type,
@@ -92,6 +124,9 @@ export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<Timeline
     occurredAt: row.occurredAt.toISOString(),
     payload,
   };
+  const rooms = await timelineRooms(tx, e.projectId, e.permitType ?? null);
+  for (const room of rooms) await appendRoomEvent(tx, room, 'timeline', message);
+  return { ...message, rooms };
 }
 
 /** Publishes after commit; a failing socket must never undo or retry a committed change. */

@@ -8,6 +8,8 @@ export interface TimelineEventMessage {
   permitType: string | null;
   occurredAt: string;
   payload: Record<string, unknown>;
+  /** The socket rooms whose logs got this event (api/live.ts delivers from those logs). */
+  rooms?: string[];
 }
 
 /** Where committed timeline events go live (socket.io in the API; a no-op in a bare worker). */

@@ -4,48 +4,70 @@ import { z } from 'zod';
 import type { TimelineEventMessage, EventPublisher } from '../activities';
 import { createApp, type AppDeps } from './app';
 import { installSocketAuth } from './auth/sockets';
+import { LiveFeed, type RoomEventMessage } from './live';
+
+type JoinAck = (result: { ok: boolean; error?: string; seq?: number }) => void;
 
 export interface ServerToClientEvents {
-  'timeline:event': (event: TimelineEventMessage) => void;
+  /** An event of a joined room: `seq` grows by one per event of that room. */
+  'room:event': (event: RoomEventMessage) => void;
 }
 export interface ClientToServerEvents {
-  'project:join': (projectId: string, ack?: (result: { ok: boolean; error?: string }) => void) => void;
+  /**
+   * Join `project:<id>` or `authority:<code>` (authorised like the matching GET); with `since`,
+   * first receive every event after that seq. The ack carries the last seq sent.
+   */
+  'room:join': (request: { room: string; since?: number }, ack?: JoinAck) => void;
+  'room:leave': (room: string) => void;
+  /** Shorthand for room:join of project:<id> without replay. */
+  'project:join': (projectId: string, ack?: JoinAck) => void;
 }
 
+const ZJoin = z.object({
+  room: z.string().regex(/^(project:[0-9a-f-]{36}|authority:[A-Z0-9-]{2,40})$/),
+  since: z.number().int().min(0).optional(),
+});
+
 /**
- * HTTP server with socket.io; returns a publisher that pushes committed events to project rooms.
+ * HTTP server with socket.io; room events reach sockets through the live feed (api/live.ts).
  * A server that already listens can be passed in, so its address can be the public URL.
  */
 export async function createServer(
   deps: AppDeps,
   server: http.Server = http.createServer(),
-): Promise<{ server: http.Server; publisher: EventPublisher; io: SocketServer }> {
+): Promise<{ server: http.Server; publisher: EventPublisher; io: SocketServer; feed: LiveFeed }> {
   const { app, sessions } = await createApp(deps);
   server.on('request', app);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
-  const { canJoinProject } = installSocketAuth(io, deps.db, sessions);
+  const { canJoinRoom } = installSocketAuth(io, deps.db, sessions);
+  const feed = new LiveFeed(io, deps.db, deps.logger);
   io.on('connection', (socket) => {
-    socket.on('project:join', (projectId, ack) => {
+    const join = (request: unknown, ack: unknown) => {
       void (async () => {
-        if (!z.uuid().safeParse(projectId).success) return { ok: false, error: 'not a project id' };
-        if (!(await canJoinProject(socket, projectId))) {
-          deps.logger.warn({ projectId, actorId: socket.data.actor?.userId ?? null }, 'socket join refused');
+        const parsed = ZJoin.safeParse(request);
+        if (!parsed.success) return { ok: false, error: 'not a room' };
+        const { room, since } = parsed.data;
+        if (!(await canJoinRoom(socket, room))) {
+          deps.logger.warn({ room, actorId: socket.data.actor?.userId ?? null }, 'socket join refused');
           return { ok: false, error: 'not allowed' };
         }
-        await socket.join(`project:${projectId}`);
-        return { ok: true };
+        return { ok: true, seq: await feed.join(socket, room, since) };
       })()
         .catch((err: unknown) => {
           deps.logger.error({ err }, 'socket join failed');
           return { ok: false, error: 'unavailable' };
         })
-        .then((result) => (typeof ack === 'function' ? ack(result) : undefined));
-    });
+        .then((result) => (typeof ack === 'function' ? (ack as JoinAck)(result) : undefined));
+    };
+    socket.on('room:join', join);
+    socket.on('project:join', (projectId, ack) => join({ room: `project:${String(projectId)}` }, ack));
+    socket.on('room:leave', (room) => void feed.leave(socket, String(room)));
   });
   const publisher: EventPublisher = {
-    publish(event) {
-      io.to(`project:${event.projectId}`).emit('timeline:event', event);
+    // In-process hint from a worker in this process; other processes hear PostgreSQL's NOTIFY.
+    publish(event: TimelineEventMessage) {
+      for (const room of event.rooms ?? [`project:${event.projectId}`]) void feed.wake(room);
     },
   };
-  return { server, publisher, io };
+  return { server, publisher, io, feed };
 }

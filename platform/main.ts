@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       server,
       publisher: live,
       io,
+      feed,
     } = await createServer({
       db: handle.db,
       temporal,
@@ -31,12 +32,15 @@ async function main(): Promise<void> {
       config: { ...config, auth: authSettings(config) },
     });
     publisher = live;
+    // Workers in other processes: PostgreSQL announces their committed room events.
+    if (config.DATABASE_URL) await feed.listen(config.DATABASE_URL);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, resolve);
     });
     logger.info({ port: config.PORT }, 'api listening');
     closers.push(async () => {
+      await feed.close();
       await io.close();
       await temporal.connection.close();
     });

@@ -154,6 +154,10 @@ export const canOverrideForecast = (actor: Viewer, sectionAuthorityId: string) =
 export const canMarkViewed = (actor: Viewer, p: ProjectFacts, authorityCode: string) =>
   isProjectAuthority(actor, p) && actor!.authorityCode === authorityCode;
 
+/** An authority's work queue (its socket room): the authority's own users. */
+export const canReadAuthorityQueue = (actor: Viewer, authorityCode: string) =>
+  !!actor && isAuthorityUser(actor) && actor.authorityCode === authorityCode;
+
 /** Which projects a listing shows the actor: a filter on organisation or authority. */
 export function projectScope(
   actor: Viewer,

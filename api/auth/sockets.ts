@@ -1,12 +1,12 @@
 /**
  * Socket rooms are authorised exactly like the matching GET: the handshake's session cookie
  * gives the actor (re-read from the database at each join), and joining a project's room asks
- * the same policy as GET /api/projects/:id.
+ * the same policy as GET /api/projects/:id, an authority's work queue the same as its listing.
  */
 import type { Server, Socket } from 'socket.io';
 import type { Db } from '../../platform/db';
 import { loadActor } from './actor';
-import { canReadProject } from './policy';
+import { canReadAuthorityQueue, canReadProject } from './policy';
 import type { Sessions } from './session';
 
 export function installSocketAuth(io: Server, db: Db, sessions: Sessions) {
@@ -25,15 +25,22 @@ export function installSocketAuth(io: Server, db: Db, sessions: Sessions) {
     socket.data.actor = actor;
     return actor;
   };
+  const canJoinProject = async (socket: Socket, projectId: string): Promise<boolean> => {
+    const project = await db.permitProject.findUnique({
+      where: { id: projectId },
+      select: { organisationId: true, permits: { select: { authorityId: true } } },
+    });
+    if (!project) return false;
+    const facts = { organisationId: project.organisationId, authorityIds: project.permits.map((p) => p.authorityId) };
+    return canReadProject(await actorOf(socket), facts);
+  };
   return {
-    async canJoinProject(socket: Socket, projectId: string): Promise<boolean> {
-      const project = await db.permitProject.findUnique({
-        where: { id: projectId },
-        select: { organisationId: true, permits: { select: { authorityId: true } } },
-      });
-      if (!project) return false;
-      const facts = { organisationId: project.organisationId, authorityIds: project.permits.map((p) => p.authorityId) };
-      return canReadProject(await actorOf(socket), facts);
+    /** project:<id> like GET /api/projects/:id; authority:<code> for that authority's own users. */
+    async canJoinRoom(socket: Socket, room: string): Promise<boolean> {
+      const [kind, id = ''] = room.split(':', 2) as [string, string?];
+      if (kind === 'project') return canJoinProject(socket, id);
+      if (kind === 'authority') return canReadAuthorityQueue(await actorOf(socket), id);
+      return false;
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Server as SocketServer } from 'socket.io';
 import type { AppDeps } from '../../api/app';
 import { createServer } from '../../api/server';
 import type { EventPublisher } from '../../activities';
+import type { LiveFeed } from '../../api/live';
 import type { Db } from '../../platform/db';
 
 export const TEST_SESSION_SECRET = 'test-session-secret-of-at-least-32-chars';
@@ -17,6 +18,7 @@ export interface RunningApi {
   io: SocketServer;
   /** Pushes committed events to this server's socket rooms. */
   publisher: EventPublisher;
+  feed: LiveFeed;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export async function startApi(
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { io, publisher } = await createServer(
+  const { io, publisher, feed } = await createServer(
     {
       db,
       temporal,
@@ -42,7 +44,9 @@ export async function startApi(
     server,
     io,
     publisher,
+    feed,
     close: async () => {
+      await feed.close();
       server.closeAllConnections();
       await io.close();
     },

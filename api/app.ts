@@ -12,6 +12,8 @@ import { publicSupervisionRoutes, supervisionRoutes } from './supervision';
 import { asyncRoute, type AppDeps } from './shared';
 import { installAuth } from './auth';
 import { mandateRoutes } from './mandates';
+import { allowedMethods, openApiDocument } from './openapi';
+import { docsRoutes } from './docs';
 import { DEFAULT_RATE_LIMITS, rateLimiters } from './limits';
 
 export type { AppDeps };
@@ -100,7 +102,13 @@ export async function createApp(deps: AppDeps) {
   app.use('/api', mandateRoutes(deps));
   app.use('/api', publicRoutes(deps));
 
-  app.all('/api/{*rest}', (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));
+  app.use('/api', docsRoutes(openApiDocument));
+  app.all('/api/{*rest}', (req, res, next) => {
+    const allowed = allowedMethods(req.path);
+    if (allowed.length === 0) return next(new AppError('NOT_FOUND', 'No such endpoint'));
+    res.set('Allow', allowed.join(', '));
+    next(new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allowed.join(', ')}`));
+  });
 
   const uiDir = path.resolve(config.UI_DIST);
   if (config.UI_DIST && fs.existsSync(path.join(uiDir, 'index.html'))) {

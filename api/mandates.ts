@@ -32,9 +32,9 @@ export const ZGrantMandate = z
     path: ['validTo'],
   });
 
-const ZMandateParam = z.object({ id: z.uuid(), mandateId: z.uuid() });
+export const ZMandateParam = z.object({ id: z.uuid(), mandateId: z.uuid() });
 
-const ZAuditQuery = z
+export const ZAuditQuery = z
   .object({
     entity: z.string().min(1).max(60).optional(),
     entityId: z.string().min(1).max(200).optional(),

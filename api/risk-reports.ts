@@ -36,6 +36,7 @@ const window = {
   format: z.enum(['json', 'csv']).default('json'),
 };
 
+export const ZGroupParam = z.object({ group: z.string().min(1).max(60) });
 export const ZReportQuery = z.object(window).strict().refine(dayWindowInOrder, DAY_WINDOW_ORDER);
 
 export const ZRankingQuery = z
@@ -247,7 +248,7 @@ export function riskReportRoutes({ db }: AppDeps): Router {
   router.get(
     '/groups/:group',
     asyncRoute(async (req, res) => {
-      const { group } = z.object({ group: z.string().min(1).max(60) }).parse(req.params);
+      const { group } = ZGroupParam.parse(req.params);
       const q = ZRankingQuery.parse(req.query);
       const models = q.model ? [riskModel(q.model)!] : RISK_MODELS;
       if (!models.some((m) => m.groups.some((g) => g.id === group))) {

@@ -23,9 +23,11 @@ export interface OidcSettings {
   redirectUri: string;
 }
 
+export const ZActingFor = z.object({ mandateId: z.uuid().nullable() }).strict();
+
 const FLOW_COOKIE = 'signin';
 const FLOW_TTL_SECONDS = 10 * 60;
-const ZReturnTo = z
+export const ZReturnTo = z
   .string()
   .regex(/^\/(?!\/)[^\s\\]*$/, 'must be a path on this site')
   .max(500)
@@ -188,7 +190,7 @@ export function authRoutes({
     '/session/acting-for',
     asyncRoute(async (req, res) => {
       const actor = actorOf(res);
-      const { mandateId } = z.object({ mandateId: z.uuid().nullable() }).parse(req.body);
+      const { mandateId } = ZActingFor.parse(req.body);
       if (mandateId) {
         const withMandate = await loadActor(db, actor.userId, mandateId);
         if (!withMandate?.mandate) throw new AppError('FORBIDDEN', 'No valid mandate of yours with that id');

@@ -70,4 +70,16 @@ describe('customer portal in a real browser', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.screenshot({ path: path.join(artifacts, 'portal-timeline-en.png'), fullPage: true });
   });
+
+  it("renders the API documentation page under the platform's Content-Security-Policy", async () => {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') refused.push(m.text());
+    });
+    await page.goto(`${base}/api/docs`);
+    await page.getByText('/api/projects/{id}/commands').first().waitFor();
+    await page.screenshot({ path: path.join(artifacts, 'api-docs.png') });
+    expect(refused.filter((t) => /Content Security Policy/i.test(t))).toEqual([]);
+  });
 });

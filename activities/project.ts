@@ -11,7 +11,7 @@ import {
   type ProjectStep,
 } from '../domain/permit-project';
 import { explorePermitNeeds, ZAdviceAnswers, type AdviceAnswers } from '../domain/advice';
-import { checkDraft, prefillDraft, type ProjectDraft } from '../domain/draft';
+import { applySecretMarks, checkDraft, prefillDraft, type ProjectDraft } from '../domain/draft';
 import type { ProjectCommandBody, DraftPatch } from '../workflows/permit-project/messages';
 import type { ActivityDeps, TimelineEventMessage } from './types';
 import { appendEvent, moveStep, notify, writeOnce } from './timeline';
@@ -66,6 +66,11 @@ function changedPaths(before: ProjectDraft, patch: DraftPatch): string[] {
       if (before.sections[type]?.[k] !== v) paths.push(`sections.${type}.${k}`);
   }
   return paths;
+}
+
+function omitPatch<T extends { patch: DraftPatch }>(command: T): Omit<T, 'patch'> & { secret?: DraftPatch['secret'] } {
+  const { patch, ...rest } = command;
+  return { ...rest, ...(patch.secret ? { secret: patch.secret } : {}) };
 }
 
 function invalid(message: string): never {
@@ -173,6 +178,7 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
         const draft: ProjectDraft = {
           common: { ...before.common, ...cmd.patch.common },
           sections: { ...before.sections },
+          secret: applySecretMarks(before.secret, cmd.patch.secret),
         };
         for (const [type, fields] of Object.entries(cmd.patch.sections ?? {})) {
           draft.sections[type] = { ...before.sections[type], ...fields };
@@ -307,7 +313,13 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
           },
         });
         await moveStep(tx, r.projectId, '', r.from, r.to, now);
-        const { action, ...details } = r.command;
+        const { action, ...command } = r.command;
+        // A draft save's values stay in the draft (where trade secrets are withheld from those
+        // who may not read them); its event says which fields changed.
+        const details =
+          action === 'saveDraft' && 'patch' in command
+            ? { ...omitPatch(command), changed: (result as { changed?: string[] }).changed ?? [] }
+            : command;
         const message: TimelineEventMessage = await appendEvent(tx, {
           projectId: r.projectId,
           permitType: 'permitType' in r.command ? r.command.permitType : null,

@@ -478,6 +478,7 @@ export function createSupervisionActivities({ db }: ActivityDeps) {
             observedAt: observedAt > at ? at : observedAt,
             receivedAt: at,
             reporterId: report.reporterId,
+            anonymous: report.anonymous ?? true,
             payload: json(report.activity ? { activity: report.activity } : {}),
             idempotencyKey: input.key,
           },

@@ -414,6 +414,16 @@ export const OPERATIONS: Operation[] = [
     errors: [404],
   },
   {
+    method: 'get',
+    path: '/api/sites/:id/observations',
+    summary: 'Reports between inspections; reporters shown as the policy allows (F29, F30)',
+    tag: S,
+    access: 'signed-in',
+    params: ZIdParam,
+    ok: [200, 'Observations'],
+    errors: [404],
+  },
+  {
     method: 'post',
     path: '/api/sites/:id/supervision',
     summary: 'Start a supervision cycle',

@@ -4,6 +4,7 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../platform/db';
 import { permitType as permitTypeDef } from '../domain/catalogue';
 import { PROJECT_STEP_NORM_DAYS } from '../domain/permit-project';
+import { redactSecrets, type ProjectDraft } from '../domain/draft';
 import { replan } from '../activities/section';
 import {
   projectCommandUpdate,
@@ -38,6 +39,7 @@ import {
   canMarkViewed,
   canOverrideForecast,
   canReadProject,
+  canReadTradeSecrets,
   projectScope,
   type ProjectFacts,
 } from './auth/policy';
@@ -227,6 +229,12 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
         },
       });
       if (!project) throw new AppError('NOT_FOUND', 'Project not found');
+      // Trade secrets: the customer and the authorities only (not the service desk).
+      if (project.draft && !canReadTradeSecrets(viewerOf(res), factsOf(project))) {
+        const { draft, redacted } = redactSecrets(project.draft as unknown as ProjectDraft);
+        res.json({ ...project, draft, redacted });
+        return;
+      }
       res.json(project);
     }),
   );

@@ -29,9 +29,20 @@ export const ZCreateProjectRequest = z.object({
 });
 export type TCreateProjectRequest = z.infer<typeof ZCreateProjectRequest>;
 
+const ZSecretPath = z
+  .string()
+  .regex(
+    /^(common\.[A-Za-z][A-Za-z0-9_-]{0,59}|sections\.[a-z0-9-]{1,60}\.[A-Za-z][A-Za-z0-9_-]{0,59})$/,
+    'must be a field path: common.<field> or sections.<permit type>.<field>',
+  );
 const ZDraftPatch = z.object({
   common: z.record(ZFieldKey, ZFieldValue).optional(),
   sections: z.record(z.string().max(60), z.record(ZFieldKey, ZFieldValue)).optional(),
+  /** Trade secrets (F07): visible only to the customer and the authorities. */
+  secret: z
+    .object({ mark: z.array(ZSecretPath).max(200).optional(), unmark: z.array(ZSecretPath).max(200).optional() })
+    .strict()
+    .optional(),
 });
 
 export const ZProjectCommand = z.discriminatedUnion('action', [

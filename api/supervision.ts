@@ -23,7 +23,14 @@ import { idempotencyKey } from './projects';
 import { ZIdParam } from './schemas';
 import { asyncRoute, type AppDeps } from './shared';
 import { allow, viewerOf } from './auth/actor';
-import { canCommandSupervision, canReadSite, canReportSupervision, canSupervise, type SiteFacts } from './auth/policy';
+import {
+  canCommandSupervision,
+  canReadSite,
+  canReportSupervision,
+  canSupervise,
+  isSiteAuthority,
+  type SiteFacts,
+} from './auth/policy';
 import { commandMeta } from './audit';
 
 const ZText = (max: number) => z.string().trim().min(1).max(max);
@@ -117,8 +124,14 @@ export const ZSupervisionReport = z
     deviation: z.boolean().optional(),
     nearMiss: z.boolean().optional(),
     activity: z.array(ZFactorId).max(100).optional(),
+    /** Citizen observations: false lets the company see who reported (signed-in reporters only). */
+    anonymous: z.boolean().optional(),
   })
   .strict()
+  .refine((r) => r.anonymous === undefined || r.kind === 'citizenObservation', {
+    message: 'only a citizen observation can be anonymous',
+    path: ['anonymous'],
+  })
   .refine((r) => r.kind !== 'profileChange' || r.activity !== undefined, {
     message: 'a profile change lists the activity from now on',
     path: ['activity'],
@@ -242,6 +255,51 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
   );
 
   /**
+   * GET /api/sites/:id/observations — 200 with what reached supervision between inspections
+   * (F29, F30), newest first. The supervising authority sees who reported; the company sees a
+   * citizen's name only when the citizen chose to show it, and never their contact details.
+   */
+  router.get(
+    '/:id/observations',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const { site } = await siteOr404(db, id);
+      const viewer = viewerOf(res);
+      const facts = await siteFacts(db, site);
+      allow(res, canReadSite(viewer, facts), 'this site');
+      const authority = isSiteAuthority(viewer, facts) || viewer?.role === 'ADMIN';
+      const rows = await db.observation.findMany({ where: { siteId: id }, orderBy: { observedAt: 'desc' }, take: 200 });
+      const reporterIds = [...new Set(rows.map((o) => o.reporterId).filter((r): r is string => r !== null))];
+      const reporters = new Map(
+        (
+          await db.user.findMany({ where: { id: { in: reporterIds } }, select: { id: true, name: true, email: true } })
+        ).map((u) => [u.id, u]),
+      );
+      res.json(
+        rows.map((o) => {
+          const reporter = o.reporterId ? reporters.get(o.reporterId) : undefined;
+          const shown = reporter && (authority || (o.kind === 'citizenObservation' && !o.anonymous));
+          return {
+            id: o.id,
+            kind: o.kind,
+            description: o.description,
+            deviation: o.deviation,
+            nearMiss: o.nearMiss,
+            observedAt: o.observedAt.toISOString(),
+            receivedAt: o.receivedAt.toISOString(),
+            anonymous: o.kind === 'citizenObservation' ? o.anonymous : false,
+            reporter: shown
+              ? authority
+                ? { name: reporter.name, email: reporter.email }
+                : { name: reporter.name }
+              : null,
+          };
+        }),
+      );
+    }),
+  );
+
+  /**
    * POST /api/sites/:id/supervision — 201 with the started cycle's workflow id: supervision
    * of a site outside a permit project (e.g. an accepted notification); 400 naming the field;
    * 404 unknown site; 409 when a cycle is already running.
@@ -357,8 +415,9 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
       const signal: SupervisionReport = {
         ...report,
         idempotencyKey: key,
-        // Kept for the authority (F30); the operator never sees who reported.
+        // Kept for the authority (F30); the operator sees who reported only when they chose so.
         ...(viewer ? { reporterId: viewer.userId } : {}),
+        ...(report.kind === 'citizenObservation' ? { anonymous: !viewer || report.anonymous !== false } : {}),
       };
       await temporal.workflow.getHandle(cycle.workflowId).signal(supervisionReportSignal, signal);
       res.status(202).location(`/api/sites/${id}/supervision`).json({ status: 'accepted' });

@@ -11,6 +11,39 @@ export interface ProjectDraft {
   common: Record<string, DraftValue>;
   /** Keyed by permit type. */
   sections: Record<string, Record<string, DraftValue>>;
+  /** Field paths the customer marked as trade secrets ("common.x", "sections.<type>.x"). */
+  secret?: string[];
+}
+
+/** The marks after a save: marked paths added, unmarked ones removed, sorted. */
+export function applySecretMarks(
+  before: string[] | undefined,
+  marks?: { mark?: string[]; unmark?: string[] },
+): string[] {
+  const set = new Set(before ?? []);
+  for (const p of marks?.mark ?? []) set.add(p);
+  for (const p of marks?.unmark ?? []) set.delete(p);
+  return [...set].sort();
+}
+
+/**
+ * The draft as someone who may not read trade secrets sees it: each marked field's value
+ * withheld (null) and listed in `redacted`, so the reader knows something is there.
+ */
+export function redactSecrets(draft: ProjectDraft): { draft: ProjectDraft; redacted: string[] } {
+  const redacted: string[] = [];
+  const common = { ...draft.common };
+  const sections = Object.fromEntries(Object.entries(draft.sections).map(([t, f]) => [t, { ...f }]));
+  for (const path of draft.secret ?? []) {
+    const [scope, a, b] = path.split('.');
+    const fields = scope === 'common' ? common : scope === 'sections' && a ? sections[a] : undefined;
+    const key = scope === 'common' ? a : b;
+    if (fields && key && key in fields) {
+      fields[key] = null;
+      redacted.push(path);
+    }
+  }
+  return { draft: { common, sections, secret: draft.secret ?? [] }, redacted };
 }
 export type Light = 'green' | 'amber' | 'red';
 export interface DraftIssue {

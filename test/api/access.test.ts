@@ -11,6 +11,7 @@ import { ApiClient } from '../../api/client';
 import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { startApi } from '../support/api';
 import { useApiStack } from '../support/stack';
+import { until } from '../support/env';
 
 const stack = useApiStack();
 
@@ -435,5 +436,97 @@ describe('rate limits', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('trade secrets (F07)', () => {
+  it('are withheld from the service desk and kept out of the timeline, shown to the owner and the authorities', async () => {
+    const { id } = await clients.organiser.createProject({ organisationId: DEMO.festivalOrgId, title: 'Salaisuus' });
+    await clients.organiser.command(id, { action: 'answerAdvice', answers: ANSWERS });
+    await clients.organiser.command(id, { action: 'completeAdvice' });
+    await clients.organiser.command(id, {
+      action: 'saveDraft',
+      patch: { common: { budget: 250_000, attendance: 3000 }, secret: { mark: ['common.budget'] } },
+    });
+    type Read = { draft: { common: Record<string, unknown>; secret: string[] }; redacted?: string[] };
+    const desk = await clients.serviceDesk.request<Read>('GET', `/api/projects/${id}`);
+    expect(desk.draft.common).toMatchObject({ budget: null, attendance: 3000 });
+    expect(desk.redacted).toEqual(['common.budget']);
+    for (const role of ['organiser', 'involvedClerk'] as const) {
+      const read = await clients[role].request<Read>('GET', `/api/projects/${id}`);
+      expect(read.draft.common.budget).toBe(250_000);
+      expect(read.draft.secret).toEqual(['common.budget']);
+      expect(read.redacted).toBeUndefined();
+    }
+    // The timeline says which fields changed, never their values.
+    const timeline = await clients.serviceDesk.request<Array<{ type: string; payload: unknown }>>(
+      'GET',
+      `/api/projects/${id}/timeline`,
+    );
+    expect(JSON.stringify(timeline)).not.toContain('250000');
+    expect(timeline.find((e) => e.type === 'saveDraft')?.payload).toMatchObject({
+      changed: expect.arrayContaining(['common.budget']),
+      secret: { mark: ['common.budget'] },
+    });
+  });
+
+  it('refuses a mark that is not a field path, naming it', async () => {
+    const res = await clients.organiser.raw(
+      'POST',
+      `/api/projects/${projectId}/commands`,
+      { action: 'saveDraft', patch: { secret: { mark: ['budget'] } } },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ path: string }> }).errors[0]!.path).toBe('patch.secret.mark.0');
+  });
+});
+
+describe('citizen observations (F30)', () => {
+  it("hide the citizen's identity from the company unless they choose otherwise; the authority sees it", async () => {
+    const site = await stack.db.handle.db.site.findFirstOrThrow({ where: { name: 'Kahvila Tammela (uusi)' } });
+    const started = await clients.supervisor.raw(
+      'POST',
+      `/api/sites/${site.id}/supervision`,
+      { authorityCode: 'CITY-TRE' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(started.status).toBe(201);
+    await until(
+      'the cycle to open',
+      async () => (await clients.supervisor.raw('GET', `/api/sites/${site.id}/supervision`)).status === 200,
+    );
+    const report = (client: ApiClient, extra: Record<string, unknown>) =>
+      client.raw(
+        'POST',
+        `/api/sites/${site.id}/supervision/reports`,
+        { kind: 'citizenObservation', description: 'Roskia pihalla', ...extra },
+        { 'idempotency-key': randomUUID() },
+      );
+    expect((await report(clients.resident, {})).status).toBe(202);
+    expect((await report(clients.resident, { anonymous: false, description: 'Haju' })).status).toBe(202);
+    // The public cannot un-hide an identity it does not have.
+    expect((await report(clients.public, { anonymous: false, description: 'Melu' })).status).toBe(202);
+    const incident = await report(clients.foodManager, { kind: 'incident', anonymous: true });
+    expect([incident.status, ((await incident.json()) as { errors: Array<{ path: string }> }).errors[0]!.path]).toEqual(
+      [400, 'anonymous'],
+    );
+
+    type Obs = { description: string; anonymous: boolean; reporter: { name: string; email?: string } | null };
+    const read = (client: ApiClient) => client.request<Obs[]>('GET', `/api/sites/${site.id}/observations`);
+    await until('the three reports', async () => (await read(clients.supervisor)).length === 3);
+    const company = await read(clients.foodManager);
+    const byText = (list: Obs[], text: string) => list.find((o) => o.description === text)!;
+    expect(byText(company, 'Roskia pihalla')).toMatchObject({ anonymous: true, reporter: null });
+    expect(byText(company, 'Haju')).toMatchObject({ anonymous: false, reporter: { name: 'Riikka Rantanen' } });
+    expect(byText(company, 'Haju').reporter).not.toHaveProperty('email');
+    expect(byText(company, 'Melu')).toMatchObject({ anonymous: true, reporter: null });
+    expect(JSON.stringify(company)).not.toContain(DEMO_USERS.resident);
+    const authority = await read(clients.supervisor);
+    expect(byText(authority, 'Roskia pihalla').reporter).toEqual({
+      name: 'Riikka Rantanen',
+      email: DEMO_USERS.resident,
+    });
+    expect((await clients.organiser.raw('GET', `/api/sites/${site.id}/observations`)).status).toBe(403);
   });
 });

@@ -28,6 +28,8 @@ export type FieldValue = string | number | boolean | null;
 export interface DraftPatch {
   common?: Record<string, FieldValue>;
   sections?: Record<string, Record<string, FieldValue>>;
+  /** Mark or unmark field paths as trade secrets (visible only to the customer and the authorities). */
+  secret?: { mark?: string[]; unmark?: string[] };
 }
 
 /** F04 questionnaire answers (validated by the API with the advice schema). */

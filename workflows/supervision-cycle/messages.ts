@@ -67,8 +67,10 @@ export interface SupervisionReport {
   nearMiss?: boolean;
   /** Profile change: the activity's presence factors from now on. */
   activity?: string[];
-  /** Kept for the authority only; never shown to the operator (F30). */
+  /** Kept for the authority; shown to the operator only when `anonymous` is false (F30). */
   reporterId?: string;
+  /** Citizen observations: hide the reporter from the company (the default). */
+  anonymous?: boolean;
 }
 
 export interface SupervisionSettings extends WorkflowSettings {

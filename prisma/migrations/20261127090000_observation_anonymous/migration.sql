@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Observation" ADD COLUMN     "anonymous" BOOLEAN NOT NULL DEFAULT true;

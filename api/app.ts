@@ -12,6 +12,7 @@ import { publicSupervisionRoutes, supervisionRoutes } from './supervision';
 import { asyncRoute, type AppDeps } from './shared';
 import { installAuth } from './auth';
 import { mandateRoutes } from './mandates';
+import { messageRoutes } from './messages';
 import { allowedMethods, openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
 import { DEFAULT_RATE_LIMITS, rateLimiters } from './limits';
@@ -100,6 +101,7 @@ export async function createApp(deps: AppDeps) {
   app.use('/api/supervision-calendar', publicSupervisionRoutes(deps));
   app.use('/api/risk-reports', riskReportRoutes(deps));
   app.use('/api', mandateRoutes(deps));
+  app.use('/api', messageRoutes(deps));
   app.use('/api', publicRoutes(deps));
 
   app.use('/api', docsRoutes(openApiDocument));

@@ -23,6 +23,7 @@ import { ZStartSupervision, ZSupervisionCommand, ZSupervisionReport } from './su
 import { ZGroupParam, ZRankingQuery, ZReportQuery, ZTopAreasQuery } from './risk-reports';
 import { ZAuditQuery, ZGrantMandate, ZMandateParam } from './mandates';
 import { ZActingFor, ZReturnTo } from './auth/routes';
+import { ZMessagesQuery, ZPostMessage } from './messages';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Access = 'public' | 'signed-in';
@@ -299,11 +300,24 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/api/projects/:id/messages',
-    summary: 'Messages of the case',
+    summary: 'Messages of the case, one thread when asked (F24, F36)',
     tag: P,
     access: 'signed-in',
     params: ZIdParam,
-    ok: [200, 'Messages'],
+    query: ZMessagesQuery,
+    ok: [200, 'Messages, oldest first'],
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/projects/:id/messages',
+    summary: 'Write in the common thread or a permit thread (F24, F36)',
+    tag: P,
+    access: 'signed-in',
+    params: ZIdParam,
+    body: ZPostMessage,
+    command: true,
+    ok: [201, 'Message'],
     errors: [404],
   },
   {

@@ -59,7 +59,7 @@ export function idempotencyKey(req: Request): string {
   return parsed.data;
 }
 
-async function projectOr404(db: Db, id: string) {
+export async function projectOr404(db: Db, id: string) {
   const project = await db.permitProject.findUnique({ where: { id }, include: { permits: true } });
   if (!project) throw new AppError('NOT_FOUND', 'Project not found');
   return project;
@@ -300,16 +300,6 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
           actual: { start: iso(s.actualStart), end: iso(s.actualEnd) },
         })),
       );
-    }),
-  );
-
-  /** GET /api/projects/:id/messages — 200 with the message history (kickoff minutes, notes); 404. */
-  router.get(
-    '/:id/messages',
-    asyncRoute(async (req, res) => {
-      const { id } = ZIdParam.parse(req.params);
-      await readableProject(db, res, id);
-      res.json(await db.message.findMany({ where: { projectId: id }, orderBy: { createdAt: 'asc' } }));
     }),
   );
 

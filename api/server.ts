@@ -36,11 +36,14 @@ export async function createServer(
   deps: AppDeps,
   server: http.Server = http.createServer(),
 ): Promise<{ server: http.Server; publisher: EventPublisher; io: SocketServer; feed: LiveFeed }> {
-  const { app, sessions } = await createApp(deps);
+  // The app wakes rooms it writes to itself; the feed needs the socket server made below.
+  const waker: { feed?: LiveFeed } = {};
+  const { app, sessions } = await createApp({ ...deps, live: { wake: (room) => void waker.feed?.wake(room) } });
   server.on('request', app);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   const { canJoinRoom } = installSocketAuth(io, deps.db, sessions);
-  const feed = new LiveFeed(io, deps.db, deps.logger);
+  const live = new LiveFeed(io, deps.db, deps.logger);
+  waker.feed = live;
   io.on('connection', (socket) => {
     const join = (request: unknown, ack: unknown) => {
       void (async () => {
@@ -51,7 +54,7 @@ export async function createServer(
           deps.logger.warn({ room, actorId: socket.data.actor?.userId ?? null }, 'socket join refused');
           return { ok: false, error: 'not allowed' };
         }
-        return { ok: true, seq: await feed.join(socket, room, since) };
+        return { ok: true, seq: await live.join(socket, room, since) };
       })()
         .catch((err: unknown) => {
           deps.logger.error({ err }, 'socket join failed');
@@ -61,13 +64,13 @@ export async function createServer(
     };
     socket.on('room:join', join);
     socket.on('project:join', (projectId, ack) => join({ room: `project:${String(projectId)}` }, ack));
-    socket.on('room:leave', (room) => void feed.leave(socket, String(room)));
+    socket.on('room:leave', (room) => void live.leave(socket, String(room)));
   });
   const publisher: EventPublisher = {
     // In-process hint from a worker in this process; other processes hear PostgreSQL's NOTIFY.
     publish(event: TimelineEventMessage) {
-      for (const room of event.rooms ?? [`project:${event.projectId}`]) void feed.wake(room);
+      for (const room of event.rooms ?? [`project:${event.projectId}`]) void live.wake(room);
     },
   };
-  return { server, publisher, io, feed };
+  return { server, publisher, io, feed: live };
 }

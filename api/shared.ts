@@ -6,10 +6,16 @@ import type { Config } from '../platform/config';
 import type { AuthConfig } from './auth';
 import type { RateLimits } from './limits';
 
+/** Wakes the live feed for rooms whose logs the API itself appended to (api/live.ts). */
+export interface LiveWaker {
+  wake(room: string): void;
+}
+
 export interface AppDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
+  live?: LiveWaker;
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'UI_DIST'> &
     Partial<Pick<Config, 'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS'>> & {
       auth: AuthConfig;

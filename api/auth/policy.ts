@@ -146,6 +146,16 @@ export function canCommandSection(
   return command.action !== 'requestInfo' || command.authorityCode === actor.authorityCode;
 }
 
+/**
+ * Messages on a project (F24, F36): the customer side in any thread; an involved authority in
+ * the common thread (`sectionAuthorityId` null) and in its own permits' threads.
+ */
+export function canPostMessage(actor: Viewer, p: ProjectFacts, sectionAuthorityId: string | null): boolean {
+  if (isProjectCustomer(actor, p)) return true;
+  if (!isProjectAuthority(actor, p)) return false;
+  return sectionAuthorityId === null || actor!.authorityId === sectionAuthorityId;
+}
+
 /** An authority overrides the forecast of its own permit sections only. */
 export const canOverrideForecast = (actor: Viewer, sectionAuthorityId: string) =>
   !!actor && isAuthorityUser(actor) && actor.authorityId === sectionAuthorityId;

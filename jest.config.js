@@ -8,7 +8,18 @@ const transform = {
   // ESM-only packages: Node 20 loads them with require(esm), Jest's own loader does not.
   '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const ESM_ONLY = ['jose', 'openid-client', 'oauth4webapi', 'oidc-provider'];
+const ESM_ONLY = [
+  'jose',
+  'openid-client',
+  'oauth4webapi',
+  'oidc-provider',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  '@borewit',
+  'uint8array-extras',
+];
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',

@@ -13,6 +13,7 @@ import { asyncRoute, type AppDeps } from './shared';
 import { installAuth } from './auth';
 import { mandateRoutes } from './mandates';
 import { messageRoutes } from './messages';
+import { documentRoutes, postgresDocumentStore, testSignatureScanner } from './documents';
 import { allowedMethods, openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
 import { DEFAULT_RATE_LIMITS, rateLimiters } from './limits';
@@ -102,6 +103,14 @@ export async function createApp(deps: AppDeps) {
   app.use('/api/risk-reports', riskReportRoutes(deps));
   app.use('/api', mandateRoutes(deps));
   app.use('/api', messageRoutes(deps));
+  app.use(
+    '/api',
+    documentRoutes(deps, {
+      store: deps.documents?.store ?? postgresDocumentStore(db),
+      scanner: deps.documents?.scanner ?? testSignatureScanner,
+      maxBytes: (config.DOCUMENT_MAX_MB ?? 25) * 1024 * 1024,
+    }),
+  );
   app.use('/api', publicRoutes(deps));
 
   app.use('/api', docsRoutes(openApiDocument));

@@ -13,6 +13,8 @@ export type AppErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNPROCESSABLE'
   | 'UNAVAILABLE';
 const STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
@@ -22,6 +24,8 @@ const STATUS: Record<AppErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
   UNAVAILABLE: 503,
 };
 

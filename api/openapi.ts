@@ -24,6 +24,7 @@ import { ZGroupParam, ZRankingQuery, ZReportQuery, ZTopAreasQuery } from './risk
 import { ZAuditQuery, ZGrantMandate, ZMandateParam } from './mandates';
 import { ZActingFor, ZReturnTo } from './auth/routes';
 import { ZMessagesQuery, ZPostMessage } from './messages';
+import { ZDocumentParam, ZNewDocumentQuery, ZNewVersionQuery, ZVersionParam } from './documents';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Access = 'public' | 'signed-in';
@@ -40,6 +41,8 @@ interface Operation {
   body?: z.ZodType;
   /** Commands: the Idempotency-Key header is required. */
   command?: boolean;
+  /** The body is a file's bytes (document uploads). */
+  upload?: boolean;
   /** Success status and what it returns. */
   ok: [number, string];
   /** Error statuses this operation answers besides 400/401/403/429/500. */
@@ -322,6 +325,52 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/projects/:id/documents',
+    summary: 'Documents of the shared workspace with their versions (F36)',
+    tag: P,
+    access: 'signed-in',
+    params: ZIdParam,
+    ok: [200, 'Documents'],
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/projects/:id/documents',
+    summary: 'Upload a new document (the body is the file); size, type and virus checked',
+    tag: P,
+    access: 'signed-in',
+    params: ZIdParam,
+    query: ZNewDocumentQuery,
+    upload: true,
+    command: true,
+    ok: [201, 'Document at version 1'],
+    errors: [404, 413, 415, 422],
+  },
+  {
+    method: 'post',
+    path: '/api/projects/:id/documents/:documentId/versions',
+    summary: 'Upload a new version of a document',
+    tag: P,
+    access: 'signed-in',
+    params: ZDocumentParam,
+    query: ZNewVersionQuery,
+    upload: true,
+    command: true,
+    ok: [201, 'Document with the new version'],
+    errors: [404, 413, 415, 422],
+  },
+  {
+    method: 'get',
+    path: '/api/projects/:id/documents/:documentId/versions/:version/content',
+    summary: "A version's content, as an attachment",
+    tag: P,
+    access: 'signed-in',
+    params: ZVersionParam,
+    ok: [200, 'The file'],
+    errors: [404],
+  },
+  {
+    method: 'get',
     path: '/api/projects/:id/notifications',
     summary: 'Notifications of the case',
     tag: P,
@@ -520,7 +569,9 @@ const STANDARD_ERRORS: Record<number, string> = {
   403: 'Not allowed (or a missing CSRF token)',
   404: 'Not found',
   409: 'Does not fit the current step; nothing changed',
-  422: 'Stored data does not fit the risk model',
+  413: 'Too large',
+  415: 'Not an accepted file type',
+  422: 'Refused: stored data that does not fit the risk model, or a file the virus scan refused',
   429: 'Too many requests',
   503: 'A component is unavailable',
 };
@@ -540,6 +591,14 @@ function operationObject(op: Operation): ZodOpenApiOperationObject {
       ...(op.command ? { header: z.object({ 'Idempotency-Key': z.string().min(8).max(200) }) } : {}),
     },
     ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+    ...(op.upload
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
+          },
+        }
+      : {}),
     responses: {
       [String(op.ok[0])]: { description: op.ok[1] },
       ...Object.fromEntries(

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger';
 import type { Config } from '../platform/config';
 import type { AuthConfig } from './auth';
 import type { RateLimits } from './limits';
+import type { DocumentSettings } from './documents';
 
 /** Wakes the live feed for rooms whose logs the API itself appended to (api/live.ts). */
 export interface LiveWaker {
@@ -16,8 +17,10 @@ export interface AppDeps {
   temporal: Client;
   logger: Logger;
   live?: LiveWaker;
+  /** Document storage and the virus-scan hook; PostgreSQL and the test-signature scanner by default. */
+  documents?: Partial<Pick<DocumentSettings, 'store' | 'scanner'>>;
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'UI_DIST'> &
-    Partial<Pick<Config, 'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS'>> & {
+    Partial<Pick<Config, 'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS' | 'DOCUMENT_MAX_MB'>> & {
       auth: AuthConfig;
       rateLimits?: RateLimits;
     };

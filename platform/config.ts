@@ -26,6 +26,8 @@ const ZConfig = z
     APPEAL_PERIOD_SECONDS: z.coerce.number().int().min(1).max(31_536_000).optional(),
     /** Shortest public notice period an authority may set, in days (0 lets tests use seconds). */
     NOTICE_MIN_DAYS: z.coerce.number().min(0).max(365).default(14),
+    /** Largest document a user may upload to the shared workspace (F36), in megabytes. */
+    DOCUMENT_MAX_MB: z.coerce.number().min(1).max(500).default(25),
     /** Serve the built UI from this folder (empty: API only). */
     UI_DIST: z.string().default(path.join('dist', 'ui')),
     /** The address users reach the platform at (sign-in redirects); default http://localhost:PORT. */

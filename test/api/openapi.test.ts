@@ -37,6 +37,7 @@ const MOUNTS: Array<{ file: string; prefix: string; from?: string; until?: strin
   { file: 'api/public.ts', prefix: '/api' },
   { file: 'api/mandates.ts', prefix: '/api' },
   { file: 'api/messages.ts', prefix: '/api' },
+  { file: 'api/documents.ts', prefix: '/api' },
   { file: 'api/auth/routes.ts', prefix: '/api' },
   { file: 'api/docs.ts', prefix: '/api' },
 ];
@@ -94,7 +95,13 @@ describe('OpenAPI 3.1', () => {
   it('answers every documented operation (never "no such endpoint" or 405)', async () => {
     const sample = (p: string) =>
       p.replace(/:(\w+)/g, (_m, name: string) =>
-        name === 'permitType' ? 'noise' : name === 'group' ? 'restaurant' : '00000000-0000-4000-8000-000000000001',
+        name === 'permitType'
+          ? 'noise'
+          : name === 'group'
+            ? 'restaurant'
+            : name === 'version'
+              ? '1'
+              : '00000000-0000-4000-8000-000000000001',
       );
     for (const op of OPERATIONS) {
       const res = await fetch(`${api.base}${sample(op.path)}`, {

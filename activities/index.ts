@@ -1,6 +1,7 @@
 import { createProjectActivities } from './project';
 import { createSectionActivities } from './section';
 import { createSupervisionActivities } from './supervision';
+import { createAlertActivities } from './alerts';
 import type { ActivityDeps } from './types';
 
 export type { ActivityDeps, EventPublisher, TimelineEventMessage } from './types';
@@ -9,7 +10,20 @@ export type { SectionEvent, SectionEventRecord, SupervisionHandOver, PreparedPer
 
 /** Every activity the worker registers; workflows proxy them by this type. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createProjectActivities(deps), ...createSectionActivities(deps), ...createSupervisionActivities(deps) };
+  const alerts = createAlertActivities(deps);
+  return {
+    ...createProjectActivities(deps),
+    ...createSectionActivities(deps),
+    ...createSupervisionActivities(deps),
+    /** One round of alert delivery: fan out the outbox, then send e-mails and due digests. */
+    async dispatchAlerts(): Promise<{ alerts: number; emails: number; digests: number }> {
+      const { alerts: fanned } = await alerts.fanOutAlerts();
+      if (!deps.mail) return { alerts: fanned, emails: 0, digests: 0 };
+      const emails = await alerts.sendAlertEmails(deps.mail.mailer, deps.mail.settings);
+      const digests = await alerts.sendDigests(deps.mail.mailer, deps.mail.settings);
+      return { alerts: fanned, emails, digests };
+    },
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

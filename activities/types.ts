@@ -1,5 +1,6 @@
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
+import type { AlertSettings, Mailer } from './alerts';
 
 export interface TimelineEventMessage {
   id: string;
@@ -15,11 +16,15 @@ export interface TimelineEventMessage {
 /** Where committed timeline events go live (socket.io in the API; a no-op in a bare worker). */
 export interface EventPublisher {
   publish(event: TimelineEventMessage): void;
+  /** Rooms whose logs got something other than a timeline event (alerts); optional. */
+  wake?(room: string): void;
 }
 
 export interface ActivityDeps {
   db: Db;
   logger: Logger;
   events: EventPublisher;
+  /** E-mail for alerts; without it alerts stay in the app and e-mails wait. */
+  mail?: { mailer: Mailer; settings: AlertSettings };
   clock?: () => Date;
 }

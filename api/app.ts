@@ -13,6 +13,7 @@ import { asyncRoute, type AppDeps } from './shared';
 import { installAuth } from './auth';
 import { mandateRoutes } from './mandates';
 import { messageRoutes } from './messages';
+import { alertRoutes } from './alerts';
 import { documentRoutes, postgresDocumentStore, testSignatureScanner } from './documents';
 import { allowedMethods, openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
@@ -103,6 +104,7 @@ export async function createApp(deps: AppDeps) {
   app.use('/api/risk-reports', riskReportRoutes(deps));
   app.use('/api', mandateRoutes(deps));
   app.use('/api', messageRoutes(deps));
+  app.use('/api', alertRoutes(deps));
   app.use(
     '/api',
     documentRoutes(deps, {

@@ -24,6 +24,7 @@ import { ZGroupParam, ZRankingQuery, ZReportQuery, ZTopAreasQuery } from './risk
 import { ZAuditQuery, ZGrantMandate, ZMandateParam } from './mandates';
 import { ZActingFor, ZReturnTo } from './auth/routes';
 import { ZMessagesQuery, ZPostMessage } from './messages';
+import { ZAlertPreferences, ZAlertsQuery } from './alerts';
 import { ZDocumentParam, ZNewDocumentQuery, ZNewVersionQuery, ZVersionParam } from './documents';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -240,6 +241,43 @@ export const OPERATIONS: Operation[] = [
     access: 'signed-in',
     query: ZAuditQuery,
     ok: [200, 'Entries, newest first'],
+  },
+  // Alerts
+  {
+    method: 'get',
+    path: '/api/alerts',
+    summary: "The user's alerts, newest first, with the unread count (F39–F41)",
+    tag: A,
+    access: 'signed-in',
+    query: ZAlertsQuery,
+    ok: [200, 'Alerts'],
+  },
+  {
+    method: 'post',
+    path: '/api/alerts/:id/read',
+    summary: 'Mark an alert read',
+    tag: A,
+    access: 'signed-in',
+    params: ZIdParam,
+    ok: [200, 'Read at'],
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/alerts/preferences',
+    summary: 'Alert channels and digest',
+    tag: A,
+    access: 'signed-in',
+    ok: [200, 'Preferences'],
+  },
+  {
+    method: 'put',
+    path: '/api/alerts/preferences',
+    summary: 'Choose e-mail, immediate or daily digest, and muted kinds',
+    tag: A,
+    access: 'signed-in',
+    body: ZAlertPreferences,
+    ok: [200, 'Preferences'],
   },
   // Permit projects
   {

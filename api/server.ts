@@ -24,7 +24,7 @@ export interface ClientToServerEvents {
 }
 
 const ZJoin = z.object({
-  room: z.string().regex(/^(project:[0-9a-f-]{36}|authority:[A-Z0-9-]{2,40})$/),
+  room: z.string().regex(/^((project|user):[0-9a-f-]{36}|authority:[A-Z0-9-]{2,40})$/),
   since: z.number().int().min(0).optional(),
 });
 
@@ -70,6 +70,9 @@ export async function createServer(
     // In-process hint from a worker in this process; other processes hear PostgreSQL's NOTIFY.
     publish(event: TimelineEventMessage) {
       for (const room of event.rooms ?? [`project:${event.projectId}`]) void live.wake(room);
+    },
+    wake(room: string) {
+      void live.wake(room);
     },
   };
   return { server, publisher, io, feed: live };

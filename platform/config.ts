@@ -38,6 +38,11 @@ const ZConfig = z
     OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Alerts by e-mail (F39–F41): smtp:// or smtps:// with credentials; unset keeps e-mails pending. */
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().min(3).default('Lupapalvelu <no-reply@localhost>'),
+    /** How often the alert dispatcher delivers, in seconds. */
+    ALERT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   })
   .superRefine((c, ctx) => {
     if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) {

@@ -6,7 +6,8 @@
 import { authSettings, loadConfig, ConfigError } from './config';
 import { logger } from './logger';
 import { EmbeddedDbError, openDb } from './db';
-import { connectClient, createWorker } from './temporal';
+import { connectClient, createWorker, ensureAlertDispatcher } from './temporal';
+import { smtpMailer } from './mail';
 import type { EventPublisher } from '../activities';
 
 const role = process.env.ROLE ?? 'embedded';
@@ -47,8 +48,19 @@ async function main(): Promise<void> {
   }
   let workerRun: Promise<void> | undefined;
   if (role === 'worker' || role === 'embedded') {
-    const { worker, connection } = await createWorker(config, { db: handle.db, logger, events: publisher });
+    const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+    const mail = config.SMTP_URL
+      ? {
+          mailer: smtpMailer(config.SMTP_URL, config.MAIL_FROM),
+          settings: { publicUrl, mailDomain: new URL(publicUrl).hostname },
+        }
+      : undefined;
+    if (!mail) logger.warn('SMTP_URL is not set: alerts stay in the app and e-mails wait until it is');
+    const { worker, connection } = await createWorker(config, { db: handle.db, logger, events: publisher, mail });
     workerRun = worker.run();
+    const client = await connectClient(config);
+    await ensureAlertDispatcher(client, config);
+    closers.push(() => client.connection.close());
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
     closers.push(async () => {
       worker.shutdown();

@@ -30,3 +30,20 @@ export async function createWorker(
   });
   return { worker, connection };
 }
+
+/**
+ * Starts this task queue's alert dispatcher unless it runs already (every worker tries; the
+ * first one wins, the others find it running).
+ */
+export async function ensureAlertDispatcher(
+  client: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'ALERT_INTERVAL_SECONDS'>,
+): Promise<void> {
+  const { alertDispatchWorkflow, alertDispatcherId } = await import('../workflows/alerts/workflow');
+  await client.workflow.start(alertDispatchWorkflow, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: alertDispatcherId(config.TEMPORAL_TASK_QUEUE),
+    args: [{ intervalMs: config.ALERT_INTERVAL_SECONDS * 1000 }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}

@@ -35,11 +35,12 @@ export function installSocketAuth(io: Server, db: Db, sessions: Sessions) {
     return canReadProject(await actorOf(socket), facts);
   };
   return {
-    /** project:<id> like GET /api/projects/:id; authority:<code> for that authority's own users. */
+    /** project:<id> like GET /api/projects/:id; authority:<code> for that authority's own users; user:<id> for oneself. */
     async canJoinRoom(socket: Socket, room: string): Promise<boolean> {
       const [kind, id = ''] = room.split(':', 2) as [string, string?];
       if (kind === 'project') return canJoinProject(socket, id);
       if (kind === 'authority') return canReadAuthorityQueue(await actorOf(socket), id);
+      if (kind === 'user') return (await actorOf(socket))?.userId === id;
       return false;
     },
   };

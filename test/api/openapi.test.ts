@@ -37,6 +37,7 @@ const MOUNTS: Array<{ file: string; prefix: string; from?: string; until?: strin
   { file: 'api/public.ts', prefix: '/api' },
   { file: 'api/mandates.ts', prefix: '/api' },
   { file: 'api/messages.ts', prefix: '/api' },
+  { file: 'api/alerts.ts', prefix: '/api' },
   { file: 'api/documents.ts', prefix: '/api' },
   { file: 'api/auth/routes.ts', prefix: '/api' },
   { file: 'api/docs.ts', prefix: '/api' },

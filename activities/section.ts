@@ -11,7 +11,7 @@ import type { AdviceAnswers } from '../domain/advice';
 import type { ProjectDraft } from '../domain/draft';
 import type { SectionCommandBody } from '../workflows/permit-section/messages';
 import type { ActivityDeps } from './types';
-import { appendEvent, moveStep, notify, writeOnce } from './timeline';
+import { appendEvent, appendRoomEvent, moveStep, notify, writeOnce } from './timeline';
 
 /** What a section records: an accepted command, or something its own timers or rules did. */
 export type SectionEvent =
@@ -215,11 +215,12 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
           at: now,
         });
         return {};
-      case 'comment':
-        await tx.comment.create({
+      case 'comment': {
+        const noticeId = (await notice()).id;
+        const comment = await tx.comment.create({
           data: {
             id: e.createdId,
-            noticeId: (await notice()).id,
+            noticeId,
             kind: e.kind,
             authorName: e.authorName,
             anonymous: e.anonymous,
@@ -228,8 +229,17 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
             idempotencyKey: r.key,
           },
         });
+        // The notice's public room (F23): what GET /api/notices/:id shows, as it arrives.
+        await appendRoomEvent(tx, `notice:${noticeId}`, 'comment', {
+          id: comment.id,
+          kind: comment.kind,
+          authorName: comment.anonymous ? null : comment.authorName,
+          text: comment.text,
+          createdAt: comment.createdAt.toISOString(),
+        });
         await toOrganisation('commentReceived', { kind: e.kind });
         return {};
+      }
       case 'reply':
         await tx.comment.create({
           data: {
@@ -244,10 +254,12 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
           },
         });
         return {};
-      case 'hearingClosed':
-        await tx.notice.update({ where: { id: (await notice()).id }, data: { closedAt: now } });
+      case 'hearingClosed': {
+        const closed = await tx.notice.update({ where: { id: (await notice()).id }, data: { closedAt: now } });
+        await appendRoomEvent(tx, `notice:${closed.id}`, 'closed', { closedAt: now.toISOString() });
         await toOrganisation('hearingClosed', {});
         return {};
+      }
       case 'proposeDraft':
         await tx.permit.update({ where: where(r), data: { draftDecision: e.text, draftReview: undefined } });
         await toOrganisation('draftDecisionProposed', {});
@@ -387,7 +399,11 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
           }
         }
         await tx.permitProject.update({ where: { id: r.projectId }, data: { version: { increment: 1 } } });
-        const { action, ...details } = r.event;
+        const { action, ...event } = r.event;
+        // An anonymous commenter's name stays in the comment row, out of the timeline the
+        // company and everyone in the project's rooms read.
+        const details =
+          action === 'comment' && 'anonymous' in event && event.anonymous ? { ...event, authorName: null } : event;
         const message = await appendEvent(tx, {
           projectId: r.projectId,
           permitType: r.permitType,
@@ -398,6 +414,14 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
           onBehalfOfId: r.onBehalfOfId,
           at: now,
         });
+        if (action === 'comment' || action === 'hearingClosed') {
+          // Their effects also appended to the notice's public room: wake it with the others.
+          const notice = await tx.notice.findUnique({
+            where: { projectId_permitType: { projectId: r.projectId, permitType: r.permitType } },
+            select: { id: true },
+          });
+          if (notice) message.rooms = [...(message.rooms ?? []), `notice:${notice.id}`];
+        }
         return { result, message };
       });
     },

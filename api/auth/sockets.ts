@@ -35,12 +35,14 @@ export function installSocketAuth(io: Server, db: Db, sessions: Sessions) {
     return canReadProject(await actorOf(socket), facts);
   };
   return {
-    /** project:<id> like GET /api/projects/:id; authority:<code> for that authority's own users; user:<id> for oneself. */
+    /** project:<id> like GET /api/projects/:id; authority:<code> for that authority's own users; user:<id> for oneself; notice:<id> for anyone. */
     async canJoinRoom(socket: Socket, room: string): Promise<boolean> {
       const [kind, id = ''] = room.split(':', 2) as [string, string?];
       if (kind === 'project') return canJoinProject(socket, id);
       if (kind === 'authority') return canReadAuthorityQueue(await actorOf(socket), id);
       if (kind === 'user') return (await actorOf(socket))?.userId === id;
+      // A public notice's room is as public as GET /api/notices/:id: anyone, while the notice exists.
+      if (kind === 'notice') return (await db.notice.count({ where: { id } })) === 1;
       return false;
     },
   };

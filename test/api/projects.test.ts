@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { io as connect } from 'socket.io-client';
 import { DEMO, DEMO_USERS, AUTHORITY_USERS } from '../../prisma/seed';
 import { until } from '../support/env';
 import { useApiStack, type ApiStack } from '../support/stack';
@@ -166,6 +167,11 @@ describe('API against real PostgreSQL and Temporal', () => {
     );
     const notice = notices.find((n) => n.projectId === id)!;
     expect(notice.open).toBe(true);
+    // A resident follows the notice live, without signing in (F23).
+    const resident = connect(base, { transports: ['websocket'], reconnection: false });
+    const live: Array<{ kind: string; data: { authorName?: string | null; text?: string } }> = [];
+    resident.on('room:event', (e: (typeof live)[number]) => live.push(e));
+    expect(await resident.emitWithAck('room:join', { room: `notice:${notice.id}` })).toMatchObject({ ok: true });
     const comment = { kind: 'objection', authorName: 'Riikka Rantanen', anonymous: true, text: 'Liian kovaa.' };
     const commentKey = randomUUID();
     const first = await anonymousPost(`/api/notices/${notice.id}/comments`, comment, { 'idempotency-key': commentKey });
@@ -191,6 +197,14 @@ describe('API against real PostgreSQL and Temporal', () => {
     );
     expect(detail.open).toBe(false);
     expect(detail.comments).toEqual([expect.objectContaining({ authorName: null, text: 'Liian kovaa.' })]);
+    // Live: the comment once, without the name, then the close.
+    await until('the notice events', async () => live.some((e) => e.kind === 'closed'));
+    resident.close();
+    expect(live.map((e) => e.kind)).toEqual(['comment', 'closed']);
+    expect(live[0]!.data).toMatchObject({ authorName: null, text: 'Liian kovaa.' });
+    // The anonymous name is nowhere the company can read.
+    const timeline = await organiser.request<unknown[]>('GET', `/api/projects/${id}/timeline`);
+    expect(JSON.stringify(timeline)).not.toContain('Riikka Rantanen');
     await parties.command(id, { action: 'cancel' });
   });
 

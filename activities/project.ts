@@ -236,9 +236,30 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
         });
         return { confirmations };
       }
-      case 'scheduleKickoff':
-        await tx.meeting.update({ where: { projectId: r.projectId }, data: { scheduledAt: new Date(cmd.at) } });
+      case 'scheduleKickoff': {
+        const meeting = await tx.meeting.update({
+          where: { projectId: r.projectId },
+          data: { scheduledAt: new Date(cmd.at), meetingUrl: cmd.meetingUrl ?? null },
+        });
+        // The invitation: date, agenda and link to every party (alerts carry it on, F39).
+        const invitation = {
+          title: project.title,
+          at: cmd.at,
+          meetingUrl: cmd.meetingUrl ?? null,
+          agenda: (meeting.agenda as Array<{ title: string }>).map((item) => item.title),
+        };
+        await toAuthorities('kickoffScheduled', invitation);
+        await notify(tx, {
+          projectId: r.projectId,
+          recipientKind: 'organisation',
+          recipient: project.organisationId,
+          kind: 'kickoffScheduled',
+          payload: invitation,
+          key: `${r.key}:org`,
+          at: now,
+        });
         return { scheduledAt: cmd.at };
+      }
       case 'holdKickoff':
         await tx.meeting.update({ where: { projectId: r.projectId }, data: { minutes: cmd.minutes, heldAt: now } });
         await tx.message.create({

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../platform/db';
@@ -57,6 +57,15 @@ export function idempotencyKey(req: Request): string {
     });
   }
   return parsed.data;
+}
+
+/**
+ * The configured provider's link for a kickoff meeting: the room name is a keyed hash of the
+ * project and the time, so it is the same on a retry and cannot be guessed from the project.
+ */
+export function meetingLink(template: string, secret: string, projectId: string, at: string): string {
+  const room = createHmac('sha256', secret).update(`${projectId}|${at}`).digest('base64url').slice(0, 22);
+  return template.replace('{room}', room);
 }
 
 export async function projectOr404(db: Db, id: string) {
@@ -381,6 +390,9 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
         // F11: re-cancelling is harmless and returns the same receipt.
         res.json({ projectId: id, step: 'cancelled', receiptNumber: project.receiptNumber, allowed: [] });
         return;
+      }
+      if (command.action === 'scheduleKickoff' && !command.meetingUrl && config.MEETING_URL_TEMPLATE) {
+        command.meetingUrl = meetingLink(config.MEETING_URL_TEMPLATE, config.auth.sessionSecret, id, command.at);
       }
       const handle = temporal.workflow.getHandle(projectWorkflowId(id));
       const args: [ProjectCommand] = [{ idempotencyKey: key, ...commandMeta(res), ...command } as ProjectCommand];

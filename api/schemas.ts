@@ -67,7 +67,15 @@ export const ZProjectCommand = z.discriminatedUnion('action', [
     attends: z.boolean(),
     note: z.string().max(2000).optional(),
   }),
-  z.object({ action: z.literal('scheduleKickoff'), at: ZIsoTime }),
+  z.object({
+    action: z.literal('scheduleKickoff'),
+    at: ZIsoTime,
+    /** The virtual meeting's link; the configured provider makes one when it is left out. */
+    meetingUrl: z
+      .url({ protocol: /^https$/ })
+      .max(500)
+      .optional(),
+  }),
   z.object({ action: z.literal('holdKickoff'), minutes: ZText(20_000) }),
   z.object({ action: z.literal('submit') }),
   z.object({ action: z.literal('confirmReceipt'), permitType: ZText(60), caseNumber: ZText(60) }),

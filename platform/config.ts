@@ -41,6 +41,14 @@ const ZConfig = z
     /** Alerts by e-mail (F39–F41): smtp:// or smtps:// with credentials; unset keeps e-mails pending. */
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default('Lupapalvelu <no-reply@localhost>'),
+    /**
+     * Virtual kickoff meetings: the provider's link with {room} for an unguessable room name
+     * made per project and time; unset: the customer or the authority gives the link.
+     */
+    MEETING_URL_TEMPLATE: z
+      .string()
+      .regex(/^https:\/\/[^\s]*\{room\}[^\s]*$/, 'must be an https URL containing {room}')
+      .optional(),
     /** How often the alert dispatcher delivers, in seconds. */
     ALERT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
   })

@@ -42,7 +42,7 @@ export type ProjectCommandBody =
   | { action: 'submitDraft' }
   | { action: 'editAgenda'; op: 'upsert' | 'remove'; item: { id: string; title: string; notes?: string }; by: string }
   | { action: 'confirmKickoff'; authorityCode: string; dataSufficient: boolean; attends: boolean; note?: string }
-  | { action: 'scheduleKickoff'; at: string }
+  | { action: 'scheduleKickoff'; at: string; meetingUrl?: string }
   | { action: 'holdKickoff'; minutes: string }
   | { action: 'submit' }
   | { action: 'confirmReceipt'; permitType: string; caseNumber: string }

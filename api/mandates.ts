@@ -10,7 +10,7 @@ import { AppError } from './errors';
 import { asyncRoute, type AppDeps } from './shared';
 import { writeAudit } from './audit';
 import { actorOf, allow } from './auth/actor';
-import { canManageMandates, canReadAudit } from './auth/policy';
+import { canManageMandates, canReadAudit, canReadOrganisation } from './auth/policy';
 import { ZIdParam } from './schemas';
 
 const MANDATE_SCOPES = ['permits', 'supervision'] as const;
@@ -70,6 +70,26 @@ const agentSelect = { select: { id: true, name: true, email: true } } as const;
 
 export function mandateRoutes({ db }: AppDeps): Router {
   const router = Router();
+
+  /**
+   * GET /api/organisations/:id — 200 with the organisation's name, business id and kind, for
+   * its own users, agents acting for it, authority users and administrators; 403; 404.
+   */
+  router.get(
+    '/organisations/:id',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      allow(res, canReadOrganisation(actorOf(res), id), 'this organisation');
+      const organisation = await db.organisation.findUnique({ where: { id } });
+      if (!organisation) throw new AppError('NOT_FOUND', 'Organisation not found');
+      res.json({
+        id: organisation.id,
+        name: organisation.name,
+        businessId: organisation.businessId,
+        kind: organisation.kind,
+      });
+    }),
+  );
 
   /** GET /api/organisations/:id/mandates — 200 with every mandate the organisation gave; 403. */
   router.get(

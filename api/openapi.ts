@@ -123,6 +123,14 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/authorities',
+    summary: 'Authorities and their public contacts',
+    tag: PUB,
+    access: 'public',
+    ok: [200, 'Authorities'],
+  },
+  {
+    method: 'get',
     path: '/api/notices',
     summary: 'Public notices (F23)',
     tag: PUB,
@@ -203,6 +211,16 @@ export const OPERATIONS: Operation[] = [
     access: 'signed-in',
     body: ZActingFor,
     ok: [200, 'Acting for'],
+  },
+  {
+    method: 'get',
+    path: '/api/organisations/:id',
+    summary: 'An organisation',
+    tag: A,
+    access: 'signed-in',
+    params: ZIdParam,
+    ok: [200, 'Organisation'],
+    errors: [404],
   },
   {
     method: 'get',

@@ -44,6 +44,17 @@ export function publicRoutes({ db, temporal }: AppDeps): Router {
   });
 
   /** GET /api/notices — 200 with public notices, open ones first (F18). */
+  /** GET /api/authorities — 200 with every authority and its public contacts (the service's directory). */
+  router.get(
+    '/authorities',
+    asyncRoute(async (_req, res) => {
+      const authorities = await db.authority.findMany({ orderBy: { code: 'asc' } });
+      res.json(
+        authorities.map((a) => ({ code: a.code, nameFi: a.nameFi, nameEn: a.nameEn, email: a.email, phone: a.phone })),
+      );
+    }),
+  );
+
   router.get(
     '/notices',
     asyncRoute(async (_req, res) => {

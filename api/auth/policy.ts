@@ -224,4 +224,13 @@ export function siteScope(actor: Viewer): { all: true } | { organisationId: stri
 export const canManageMandates = (actor: Viewer, organisationId: string) =>
   !!actor && actor.role === 'CUSTOMER' && actor.organisationId === organisationId && !actor.mandate;
 
+/** An organisation's own record: its users, agents acting for it, authority users, the service desk and ADMIN. */
+export const canReadOrganisation = (actor: Viewer, organisationId: string) =>
+  !!actor &&
+  (actingOrganisation(actor, 'permits') === organisationId ||
+    actingOrganisation(actor, 'supervision') === organisationId ||
+    isAuthorityUser(actor) ||
+    actor.role === 'SERVICE_DESK' ||
+    actor.role === 'ADMIN');
+
 export const canReadAudit = (actor: Viewer) => actor?.role === 'ADMIN';

@@ -31,6 +31,7 @@ const clients = {} as Record<Role, ApiClient>;
 let projectId: string;
 let involvedCode: string;
 let otherCode: string;
+let siteId: string;
 const ANSWERS = { kind: 'event', attendance: 3000, amplifiedSound: true, nightTime: true };
 
 beforeAll(async () => {
@@ -44,6 +45,7 @@ beforeAll(async () => {
   // The supervisor works for the same authority as the noise permit's clerk (City of Tampere).
   expect(involvedCode).toBe('CITY-TRE');
   otherCode = Object.keys(AUTHORITY_USERS).find((code) => !involved.has(code))!;
+  siteId = (await stack.db.handle.db.site.findFirstOrThrow({ where: { name: 'Ravintola Laukontori' } })).id;
   clients.agent = await signIn(DEMO_USERS.agent);
   await clients.agent.actFor(clients.agent.session!.mandates[0]!.id);
   clients.foodManager = await signIn(DEMO_USERS.foodManager);
@@ -156,6 +158,25 @@ const ENDPOINTS: Endpoint[] = [
     method: 'GET',
     path: () => `/api/organisations/${DEMO.festivalOrgId}/mandates`,
     allowed: ['organiser'],
+  },
+  {
+    name: 'the festival organisation',
+    method: 'GET',
+    path: () => `/api/organisations/${DEMO.festivalOrgId}`,
+    allowed: ['organiser', 'agent', 'involvedClerk', 'otherClerk', 'supervisor', 'serviceDesk', 'admin'],
+  },
+  {
+    name: "a site's observations",
+    method: 'GET',
+    path: () => `/api/sites/${siteId}/observations`,
+    // No supervision cycle yet: any authority may read it (once one runs, the supervising one).
+    allowed: ['foodManager', 'involvedClerk', 'otherClerk', 'supervisor', 'admin'],
+  },
+  {
+    name: 'the authority directory',
+    method: 'GET',
+    path: () => '/api/authorities',
+    allowed: EVERYONE,
   },
   {
     name: 'the audit log',

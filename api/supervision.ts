@@ -4,7 +4,7 @@
  * report what happens between inspections, and read the plan. The public reads the
  * calendar at week precision only (F28).
  */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { assess, riskModel, RiskInputError, type RiskModel } from '../domain/risk';
@@ -169,6 +169,15 @@ async function siteOr404(db: Db, id: string) {
   return { site, model };
 }
 
+/** The site when the actor may read it (like GET /api/sites lists it): 404, 401/403 otherwise. */
+async function readableSite(db: Db, res: Response, id: string) {
+  const { site } = await siteOr404(db, id);
+  const viewer = viewerOf(res);
+  const facts = await siteFacts(db, site);
+  allow(res, canReadSite(viewer, facts), 'this site');
+  return { site, viewer, facts };
+}
+
 async function currentCycle(db: Db, siteId: string) {
   return db.supervisionCycle.findFirst({ where: { siteId }, orderBy: { startedAt: 'desc' } });
 }
@@ -194,10 +203,7 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
     '/:id/supervision',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      const { site } = await siteOr404(db, id);
-      const viewer = viewerOf(res);
-      const facts = await siteFacts(db, site);
-      allow(res, canReadSite(viewer, facts), 'this site');
+      await readableSite(db, res, id);
       const cycle = await db.supervisionCycle.findFirst({
         where: { siteId: id },
         orderBy: { startedAt: 'desc' },
@@ -263,10 +269,7 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
     '/:id/observations',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      const { site } = await siteOr404(db, id);
-      const viewer = viewerOf(res);
-      const facts = await siteFacts(db, site);
-      allow(res, canReadSite(viewer, facts), 'this site');
+      const { viewer, facts } = await readableSite(db, res, id);
       const authority = isSiteAuthority(viewer, facts) || viewer?.role === 'ADMIN';
       const rows = await db.observation.findMany({ where: { siteId: id }, orderBy: { observedAt: 'desc' }, take: 200 });
       const reporterIds = [...new Set(rows.map((o) => o.reporterId).filter((r): r is string => r !== null))];

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiClient } from '../../api/client';
-import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
+import { AUTHORITY_USERS, DEMO_USERS } from '../../prisma/seed';
 import { startApi } from '../support/api';
-import { useApiStack } from '../support/stack';
+import { twoAuthorityProject, useApiStack } from '../support/stack';
 
 const stack = useApiStack();
 let organiser: ApiClient;
@@ -25,16 +25,7 @@ const EICAR = Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS
 
 beforeAll(async () => {
   organiser = await ApiClient.signIn(stack.base, DEMO_USERS.organiser);
-  projectId = (
-    await organiser.createProject({
-      organisationId: DEMO.festivalOrgId,
-      title: 'Asiakirjat',
-      permits: [
-        { permitType: 'noise', authorityCode: 'CITY-TRE' },
-        { permitType: 'public-event', authorityCode: 'POLICE-SISA' },
-      ],
-    })
-  ).id;
+  projectId = await twoAuthorityProject(organiser, 'Asiakirjat');
 });
 
 type Doc = {

@@ -9,7 +9,7 @@ import { ApiClient } from '../../api/client';
 import type { RoomEventMessage } from '../../api/live';
 import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { until } from '../support/env';
-import { useApiStack } from '../support/stack';
+import { twoAuthorityProject, useApiStack } from '../support/stack';
 
 const stack = useApiStack();
 let organiser: ApiClient;
@@ -21,16 +21,7 @@ beforeAll(async () => {
   organiser = await ApiClient.signIn(stack.base, DEMO_USERS.organiser);
   city = await ApiClient.signIn(stack.base, AUTHORITY_USERS['CITY-TRE']!);
   police = await ApiClient.signIn(stack.base, AUTHORITY_USERS['POLICE-SISA']!);
-  projectId = (
-    await organiser.createProject({
-      organisationId: DEMO.festivalOrgId,
-      title: 'Viestit',
-      permits: [
-        { permitType: 'noise', authorityCode: 'CITY-TRE' },
-        { permitType: 'public-event', authorityCode: 'POLICE-SISA' },
-      ],
-    })
-  ).id;
+  projectId = await twoAuthorityProject(organiser, 'Viestit');
 });
 
 const post = (client: ApiClient, body: unknown, key = randomUUID()) =>

@@ -8,7 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities, type EventPublisher } from '../../activities';
-import { seed } from '../../prisma/seed';
+import { seed, DEMO } from '../../prisma/seed';
+import type { ApiClient } from '../../api/client';
 import { freshDatabase, temporalAddress } from './env';
 import { startApi, type RunningApi } from './api';
 
@@ -62,4 +63,17 @@ export function useApiStack(config: Partial<StackConfig> = {}): ApiStack {
   });
 
   return stack;
+}
+
+/** A festival project with a noise permit (City of Tampere) and a public-event permit (police). */
+export async function twoAuthorityProject(client: ApiClient, title: string): Promise<string> {
+  const { id } = await client.createProject({
+    organisationId: DEMO.festivalOrgId,
+    title,
+    permits: [
+      { permitType: 'noise', authorityCode: 'CITY-TRE' },
+      { permitType: 'public-event', authorityCode: 'POLICE-SISA' },
+    ],
+  });
+  return id;
 }

@@ -15,7 +15,7 @@ import { addHours } from 'date-fns';
 import type { Db, Tx } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { EventPublisher } from './types';
-import { appendRoomEvent } from './timeline';
+import { appendRoomEvent, notify } from './timeline';
 import texts from './i18n/alerts.json';
 
 export interface MailMessage {
@@ -233,5 +233,31 @@ export function createAlertActivities({ db, logger, events }: { db: Db; logger: 
     return sent;
   }
 
-  return { fanOutAlerts, sendAlertEmails, sendDigests };
+  /**
+   * Deadlines approaching (F39): an unanswered information request due within the warning
+   * window puts one reminder in the outbox for the customer (its key makes it once only).
+   */
+  async function remindDeadlines(input: { now?: string; warningHours?: number } = {}): Promise<number> {
+    const now = input.now ? new Date(input.now) : new Date();
+    const due = await db.infoRequest.findMany({
+      where: { answeredAt: null, dueAt: { gt: now, lte: addHours(now, input.warningHours ?? 48) } },
+      include: { project: { select: { organisationId: true } } },
+    });
+    for (const request of due) {
+      await db.$transaction((tx) =>
+        notify(tx, {
+          projectId: request.projectId,
+          recipientKind: 'organisation',
+          recipient: request.project.organisationId,
+          kind: 'infoRequestDueSoon',
+          payload: { permitType: request.permitType, question: request.question, dueAt: request.dueAt!.toISOString() },
+          key: `deadline:info:${request.id}`,
+          at: now,
+        }),
+      );
+    }
+    return due.length;
+  }
+
+  return { fanOutAlerts, sendAlertEmails, sendDigests, remindDeadlines };
 }

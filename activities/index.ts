@@ -17,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSupervisionActivities(deps),
     /** One round of alert delivery: fan out the outbox, then send e-mails and due digests. */
     async dispatchAlerts(): Promise<{ alerts: number; emails: number; digests: number }> {
+      await alerts.remindDeadlines();
       const { alerts: fanned } = await alerts.fanOutAlerts();
       if (!deps.mail) return { alerts: fanned, emails: 0, digests: 0 };
       const emails = await alerts.sendAlertEmails(deps.mail.mailer, deps.mail.settings);

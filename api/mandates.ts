@@ -12,6 +12,8 @@ import { writeAudit } from './audit';
 import { actorOf, allow } from './auth/actor';
 import { canManageMandates, canReadAudit, canReadOrganisation } from './auth/policy';
 import { ZIdParam } from './schemas';
+import { idempotencyKey } from './projects';
+import { Prisma } from '../prisma/generated/client';
 
 const MANDATE_SCOPES = ['permits', 'supervision'] as const;
 
@@ -107,44 +109,59 @@ export function mandateRoutes({ db }: AppDeps): Router {
   );
 
   /**
-   * POST /api/organisations/:id/mandates {agentEmail, scope, validFrom, validTo} — 201 with the
-   * mandate; 400 naming the field (an unknown agent is `agentEmail`); 403 for anyone but the
+   * POST /api/organisations/:id/mandates {agentEmail, scope, validFrom, validTo} + Idempotency-Key —
+   * 201 with the mandate (the same one for a repeated key); 400 naming the field (an unknown agent is `agentEmail`); 403 for anyone but the
    * organisation's own users.
    */
   router.post(
     '/organisations/:id/mandates',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
+      const key = `mandate:${id}:${idempotencyKey(req)}`;
       const body = ZGrantMandate.parse(req.body);
       const actor = actorOf(res);
       allow(res, canManageMandates(actor, id), "this organisation's mandates");
+      const earlier = () => db.mandate.findUnique({ where: { idempotencyKey: key }, include: { agent: agentSelect } });
+      const again = await earlier();
+      if (again) {
+        res.status(201).json(mandateOut(again));
+        return;
+      }
       const agent = await db.user.findUnique({ where: { email: body.agentEmail.toLowerCase() } });
       if (!agent || agent.role !== 'AGENT' || agent.disabledAt) {
         throw new AppError('VALIDATION', 'No agent with that e-mail', {
           errors: [{ path: 'agentEmail', message: 'no agent with that e-mail' }],
         });
       }
-      const created = await db.$transaction(async (tx) => {
-        const mandate = await tx.mandate.create({
-          data: {
-            organisationId: id,
-            agentId: agent.id,
-            scope: body.scope,
-            validFrom: new Date(body.validFrom),
-            validTo: new Date(body.validTo),
-            grantedById: actor.userId,
-          },
-          include: { agent: agentSelect },
+      const grant = () =>
+        db.$transaction(async (tx) => {
+          const mandate = await tx.mandate.create({
+            data: {
+              organisationId: id,
+              agentId: agent.id,
+              scope: body.scope,
+              validFrom: new Date(body.validFrom),
+              validTo: new Date(body.validTo),
+              grantedById: actor.userId,
+              idempotencyKey: key,
+            },
+            include: { agent: agentSelect },
+          });
+          await writeAudit(tx, res, {
+            action: 'grantMandate',
+            entity: 'Mandate',
+            entityId: mandate.id,
+            details: { organisationId: id, agentId: agent.id, scope: body.scope, validTo: body.validTo },
+          });
+          return mandate;
         });
-        await writeAudit(tx, res, {
-          action: 'grantMandate',
-          entity: 'Mandate',
-          entityId: mandate.id,
-          details: { organisationId: id, agentId: agent.id, scope: body.scope, validTo: body.validTo },
-        });
-        return mandate;
-      });
-      res.status(201).json(mandateOut(created));
+      try {
+        res.status(201).json(mandateOut(await grant()));
+      } catch (err) {
+        // The same key at the same moment: the other request granted it.
+        if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
+        res.status(201).json(mandateOut((await earlier())!));
+      }
     }),
   );
 

@@ -25,6 +25,7 @@ import { ZAuditQuery, ZGrantMandate, ZMandateParam } from './mandates';
 import { ZActingFor, ZReturnTo } from './auth/routes';
 import { ZMessagesQuery, ZPostMessage } from './messages';
 import { ZAlertPreferences, ZAlertsQuery } from './alerts';
+import { ZDecisionsQuery } from './public';
 import { ZDocumentParam, ZNewDocumentQuery, ZNewVersionQuery, ZVersionParam } from './documents';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -128,6 +129,15 @@ export const OPERATIONS: Operation[] = [
     tag: PUB,
     access: 'public',
     ok: [200, 'Authorities'],
+  },
+  {
+    method: 'get',
+    path: '/api/decisions',
+    summary: 'Public parts of signed decisions (what, whose, by whom, when, conditions, appeal period)',
+    tag: PUB,
+    access: 'public',
+    query: ZDecisionsQuery,
+    ok: [200, 'Decisions, newest first'],
   },
   {
     method: 'get',
@@ -239,6 +249,7 @@ export const OPERATIONS: Operation[] = [
     access: 'signed-in',
     params: ZIdParam,
     body: ZGrantMandate,
+    command: true,
     ok: [201, 'Mandate'],
   },
   {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Prisma } from '../prisma/generated/client';
 import { PERMIT_TYPES } from '../domain/catalogue';
 import { ADVICE_QUESTIONS, explorePermitNeeds, ZAdviceAnswers } from '../domain/advice';
@@ -10,6 +11,13 @@ import { asyncRoute, type AppDeps } from './shared';
 import { commandMeta } from './audit';
 
 /** Catalogue, advice and public notices: what anyone may read, and third-party comments (F18, F23). */
+export const ZDecisionsQuery = z
+  .object({
+    municipality: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
 export function publicRoutes({ db, temporal }: AppDeps): Router {
   const router = Router();
 
@@ -51,6 +59,41 @@ export function publicRoutes({ db, temporal }: AppDeps): Router {
       const authorities = await db.authority.findMany({ orderBy: { code: 'asc' } });
       res.json(
         authorities.map((a) => ({ code: a.code, nameFi: a.nameFi, nameEn: a.nameEn, email: a.email, phone: a.phone })),
+      );
+    }),
+  );
+
+  /**
+   * GET /api/decisions?municipality&limit — 200 with the public parts of signed decisions,
+   * newest first: what was decided, on what, by whom and when, the conditions and the appeal
+   * period. The application itself (and its trade secrets) stays with the parties.
+   */
+  router.get(
+    '/decisions',
+    asyncRoute(async (req, res) => {
+      const q = ZDecisionsQuery.parse(req.query);
+      const permits = await db.permit.findMany({
+        where: { decidedAt: { not: null }, ...(q.municipality ? { project: { municipality: q.municipality } } : {}) },
+        include: { authority: true, project: { include: { organisation: { select: { name: true, kind: true } } } } },
+        orderBy: { decidedAt: 'desc' },
+        take: q.limit,
+      });
+      res.json(
+        permits.map((p) => ({
+          projectTitle: p.project.title,
+          municipality: p.project.municipality,
+          applicant: p.project.organisation.name,
+          permitType: p.permitType,
+          authority: { code: p.authority.code, nameFi: p.authority.nameFi, nameEn: p.authority.nameEn },
+          decision: p.decision,
+          conditions: p.conditions,
+          signedBy: p.signedBy,
+          decidedAt: p.decidedAt?.toISOString() ?? null,
+          servedAt: p.servedAt?.toISOString() ?? null,
+          appealEndsAt: p.appealEndsAt?.toISOString() ?? null,
+          finalAt: p.finalAt?.toISOString() ?? null,
+          documentHash: p.documentHash,
+        })),
       );
     }),
   );

@@ -280,14 +280,19 @@ describe('CSRF and forged sessions', () => {
 describe('mandates (F33)', () => {
   const org = DEMO.festivalOrgId;
   const day = 86_400_000;
-  const grant = (body: Record<string, unknown>) =>
-    clients.organiser.raw('POST', `/api/organisations/${org}/mandates`, {
-      agentEmail: DEMO_USERS.agent,
-      scope: ['permits'],
-      validFrom: new Date(Date.now() - day).toISOString(),
-      validTo: new Date(Date.now() + day).toISOString(),
-      ...body,
-    });
+  const grant = (body: Record<string, unknown>, key: string = randomUUID()) =>
+    clients.organiser.raw(
+      'POST',
+      `/api/organisations/${org}/mandates`,
+      {
+        agentEmail: DEMO_USERS.agent,
+        scope: ['permits'],
+        validFrom: new Date(Date.now() - day).toISOString(),
+        validTo: new Date(Date.now() + day).toISOString(),
+        ...body,
+      },
+      { 'idempotency-key': key },
+    );
 
   it('refuses bad grants naming the field, writing nothing', async () => {
     const before = await stack.db.handle.db.mandate.count();
@@ -306,6 +311,18 @@ describe('mandates (F33)', () => {
       expect(problem.errors.map((e) => e.path)).toContain(field);
     }
     expect(await stack.db.handle.db.mandate.count()).toBe(before);
+    // A grant is a command: without a key it is refused, with a repeated key it happens once.
+    const noKey = await clients.organiser.raw('POST', `/api/organisations/${org}/mandates`, {
+      agentEmail: DEMO_USERS.agent,
+      scope: ['permits'],
+      validFrom: new Date(Date.now() - day).toISOString(),
+      validTo: new Date(Date.now() + day).toISOString(),
+    });
+    expect([noKey.status, ((await noKey.json()) as { field: string }).field]).toEqual([400, 'Idempotency-Key']);
+    const key = randomUUID();
+    const [a, b] = await Promise.all([grant({}, key), grant({}, key)]);
+    expect(((await a.json()) as { id: string }).id).toBe(((await b.json()) as { id: string }).id);
+    expect(await stack.db.handle.db.mandate.count()).toBe(before + 1);
   });
 
   it('an agent acts for the organisation under a mandate, audited on its behalf, until revoked', async () => {

@@ -170,6 +170,35 @@ describe('alerts (F39–F41)', () => {
     expect((await stack.db.handle.db.alert.findUniqueOrThrow({ where: { id: alert.id } })).emailState).toBe('sent');
   });
 
+  it('reminds the customer once of an information request whose deadline approaches', async () => {
+    const id = await cancelledProject('Määräaika');
+    const db = stack.db.handle.db;
+    const ask = (hours: number, answered = false) =>
+      db.infoRequest.create({
+        data: {
+          projectId: id,
+          permitType: 'noise',
+          authorityCode: 'CITY-TRE',
+          question: `Mittaukset ${hours} h`,
+          dueAt: new Date(Date.now() + hours * 3_600_000),
+          askedAt: new Date(),
+          ...(answered ? { answer: 'Liitteenä', answeredAt: new Date() } : {}),
+          idempotencyKey: randomUUID(),
+        },
+      });
+    await ask(24);
+    await ask(24, true);
+    await ask(120);
+    await alerts.remindDeadlines();
+    await alerts.remindDeadlines();
+    const reminders = await db.notification.findMany({ where: { projectId: id, kind: 'infoRequestDueSoon' } });
+    expect(reminders.map((n) => (n.payload as { question: string }).question)).toEqual(['Mittaukset 24 h']);
+    await alerts.fanOutAlerts();
+    expect((await mine(clients.organiser)).alerts.filter((a) => a.projectId === id).map((a) => a.kind)).toContain(
+      'infoRequestDueSoon',
+    );
+  });
+
   it('marks alerts read for their owner only', async () => {
     const [first] = (await mine(clients.organiser)).alerts;
     const before = (await mine(clients.organiser)).unread;

@@ -124,6 +124,17 @@ describe('API against real PostgreSQL and Temporal', () => {
       ]),
     );
     expect(timeline.every((e) => !('result' in e.payload))).toBe(true);
+    // The public reads the decisions' public parts, and nothing of the application itself.
+    const decided = project.permits.filter((p) => p.decision !== null).length;
+    const publicDecisions = (await (await fetch(`${base}/api/decisions`)).json()) as Array<{
+      projectTitle: string;
+      applicant: string;
+      decision: string;
+    }>;
+    const ours = publicDecisions.filter((d) => d.projectTitle === 'Rantafestivaali');
+    expect(ours).toHaveLength(decided);
+    expect(ours[0]).toMatchObject({ applicant: 'Tammerfest ry', decision: expect.any(String) });
+    expect(JSON.stringify(ours)).not.toContain('API test:');
     const schedule = await organiser.request<
       Array<{
         permitType: string | null;

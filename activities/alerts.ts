@@ -1,7 +1,8 @@
 /**
  * Alerts (F39–F41): the notification outbox that activities fill in their transactions is
  * fanned out to the people behind each recipient (an organisation's users and mandated
- * agents, an authority's users, a supervisor), as in-app alerts and, by each user's choice,
+ * agents, an authority's users, a supervisor, residents whose subscribed area meets a
+ * notice's impact area), as in-app alerts and, by each user's choice,
  * e-mail at once or in a daily digest. Everything here is idempotent and safe to run in
  * several workers at once:
  *
@@ -17,6 +18,8 @@ import type { Logger } from '../platform/logger';
 import type { EventPublisher } from './types';
 import { appendRoomEvent, notify } from './timeline';
 import texts from './i18n/alerts.json';
+import { areasMeet } from '../domain/areas';
+import type { ImpactArea } from '../workflows/permit-section/messages';
 
 export interface MailMessage {
   to: string;
@@ -51,8 +54,24 @@ const kindTitle = (locale: string, kind: string) => {
   return title === `kind.${kind}` ? text(locale, 'subject.default') : title;
 };
 
-/** The users behind a notification's recipient. Residents' area subscriptions come with the map (issue 6). */
-async function recipients(tx: Tx, kind: string, recipient: string, now: Date): Promise<string[]> {
+/** The users behind a notification's recipient. */
+async function recipients(tx: Tx, kind: string, recipient: string, now: Date, alertKind: string): Promise<string[]> {
+  if (kind === 'impactArea') {
+    // A notice's or decision's impact area: everyone whose subscribed area meets it (F41).
+    const [projectId = '', permitType = ''] = recipient.split(':');
+    const notice = await tx.notice.findUnique({
+      where: { projectId_permitType: { projectId, permitType } },
+      select: { area: true },
+    });
+    if (!notice) return [];
+    const subscriptions = await tx.areaSubscription.findMany({
+      where: { OR: [{ kinds: { isEmpty: true } }, { kinds: { has: alertKind } }] },
+    });
+    const impact = notice.area as unknown as ImpactArea;
+    return [
+      ...new Set(subscriptions.filter((s) => areasMeet(s.area as unknown as ImpactArea, impact)).map((s) => s.userId)),
+    ];
+  }
   if (kind === 'organisation') {
     const users = await tx.user.findMany({
       where: {
@@ -99,7 +118,7 @@ export function createAlertActivities({ db, logger, events }: { db: Db; logger: 
       let alerts = 0;
       for (const { id } of rows) {
         const n = await tx.notification.findUniqueOrThrow({ where: { id } });
-        const userIds = await recipients(tx, n.recipientKind, n.recipient, now);
+        const userIds = await recipients(tx, n.recipientKind, n.recipient, now, n.kind);
         const prefs = new Map(
           (await tx.alertPreference.findMany({ where: { userId: { in: userIds } } })).map((p) => [p.userId, p]),
         );

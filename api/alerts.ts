@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import { asyncRoute, type AppDeps } from './shared';
 import { actorOf } from './auth/actor';
-import { ZIdParam } from './schemas';
+import { ZIdParam, ZImpactArea } from './schemas';
 
 export const ZAlertsQuery = z.object({ unread: z.enum(['true', 'false']).optional() }).strict();
 export const ZAlertPreferences = z
@@ -19,8 +19,59 @@ export const ZAlertPreferences = z
   })
   .strict();
 
+export const ZAreaSubscription = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    area: ZImpactArea,
+    kinds: z
+      .array(z.enum(['noticePublished', 'decisionPublished']))
+      .max(2)
+      .default([]),
+  })
+  .strict();
+
+const MAX_SUBSCRIPTIONS = 20;
+
 export function alertRoutes({ db }: AppDeps): Router {
   const router = Router();
+
+  /** GET /api/subscriptions — 200 with the user's areas ("my living environment", F41). */
+  router.get(
+    '/subscriptions',
+    asyncRoute(async (_req, res) => {
+      const { userId } = actorOf(res);
+      const rows = await db.areaSubscription.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
+      res.json(rows.map((r) => ({ id: r.id, name: r.name, area: r.area, kinds: r.kinds })));
+    }),
+  );
+
+  /** POST /api/subscriptions {name, area, kinds} — 201; 400 naming the field (also beyond 20 areas). */
+  router.post(
+    '/subscriptions',
+    asyncRoute(async (req, res) => {
+      const { userId } = actorOf(res);
+      const body = ZAreaSubscription.parse(req.body);
+      if ((await db.areaSubscription.count({ where: { userId } })) >= MAX_SUBSCRIPTIONS) {
+        throw new AppError('VALIDATION', `At most ${MAX_SUBSCRIPTIONS} areas`, { field: 'area' });
+      }
+      const row = await db.areaSubscription.create({
+        data: { userId, name: body.name, area: body.area, kinds: body.kinds },
+      });
+      res.status(201).json({ id: row.id, name: row.name, area: row.area, kinds: row.kinds });
+    }),
+  );
+
+  /** DELETE /api/subscriptions/:id — 204; 404 for anyone else's. */
+  router.delete(
+    '/subscriptions/:id',
+    asyncRoute(async (req, res) => {
+      const { id } = ZIdParam.parse(req.params);
+      const { userId } = actorOf(res);
+      const { count } = await db.areaSubscription.deleteMany({ where: { id, userId } });
+      if (count === 0) throw new AppError('NOT_FOUND', 'Subscription not found');
+      res.status(204).end();
+    }),
+  );
 
   /** GET /api/alerts?unread — 200 with the unread count and the newest 100 alerts. */
   router.get(

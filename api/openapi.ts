@@ -24,7 +24,7 @@ import { ZGroupParam, ZRankingQuery, ZReportQuery, ZTopAreasQuery } from './risk
 import { ZAuditQuery, ZGrantMandate, ZMandateParam } from './mandates';
 import { ZActingFor, ZReturnTo } from './auth/routes';
 import { ZMessagesQuery, ZPostMessage } from './messages';
-import { ZAlertPreferences, ZAlertsQuery } from './alerts';
+import { ZAlertPreferences, ZAlertsQuery, ZAreaSubscription } from './alerts';
 import { ZDecisionsQuery } from './public';
 import { ZDocumentParam, ZNewDocumentQuery, ZNewVersionQuery, ZVersionParam } from './documents';
 
@@ -307,6 +307,33 @@ export const OPERATIONS: Operation[] = [
     access: 'signed-in',
     body: ZAlertPreferences,
     ok: [200, 'Preferences'],
+  },
+  {
+    method: 'get',
+    path: '/api/subscriptions',
+    summary: 'My living environment: subscribed areas (F41)',
+    tag: A,
+    access: 'signed-in',
+    ok: [200, 'Areas'],
+  },
+  {
+    method: 'post',
+    path: '/api/subscriptions',
+    summary: 'Subscribe to notices and decisions whose impact area meets an area',
+    tag: A,
+    access: 'signed-in',
+    body: ZAreaSubscription,
+    ok: [201, 'Subscription'],
+  },
+  {
+    method: 'delete',
+    path: '/api/subscriptions/:id',
+    summary: 'End a subscription',
+    tag: A,
+    access: 'signed-in',
+    params: ZIdParam,
+    ok: [204, 'Ended'],
+    errors: [404],
   },
   // Permit projects
   {

@@ -199,6 +199,85 @@ describe('alerts (F39–F41)', () => {
     );
   });
 
+  it("alerts residents whose subscribed area meets a notice's impact area (my living environment)", async () => {
+    const resident = await ApiClient.signIn(stack.base, DEMO_USERS.resident);
+    const square = (lon: number, lat: number, d: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [lon - d, lat - d],
+          [lon + d, lat - d],
+          [lon + d, lat + d],
+          [lon - d, lat + d],
+          [lon - d, lat - d],
+        ],
+      ],
+    });
+    const subscribe = (client: ApiClient, body: object) => client.raw('POST', '/api/subscriptions', body);
+    expect(
+      (
+        await subscribe(resident, {
+          name: 'Koti',
+          area: { type: 'Circle', center: [23.76, 61.497], radiusMeters: 800 },
+        })
+      ).status,
+    ).toBe(201);
+    expect((await subscribe(clients.supervisor, { name: 'Mökki', area: square(24.94, 60.17, 0.01) })).status).toBe(201);
+    const open = await subscribe(resident, {
+      name: 'Auki',
+      area: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [23, 61],
+            [24, 61],
+            [24, 62],
+          ],
+        ],
+      },
+    });
+    expect([open.status, ((await open.json()) as { errors: Array<{ path: string }> }).errors[0]!.path]).toEqual([
+      400,
+      'area.coordinates.0',
+    ]);
+
+    const id = await cancelledProject('Kuulutusalue');
+    const db = stack.db.handle.db;
+    await db.notice.create({
+      data: {
+        projectId: id,
+        permitType: 'noise',
+        titleFi: 'Kuulutus',
+        titleEn: 'Notice',
+        textFi: 'Teksti',
+        textEn: 'Text',
+        area: square(23.765, 61.498, 0.005),
+        opensAt: new Date(),
+        closesAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    // What the section activity writes when the hearing starts.
+    await db.notification.create({
+      data: {
+        projectId: id,
+        recipientKind: 'impactArea',
+        recipient: `${id}:noise`,
+        kind: 'noticePublished',
+        payload: {},
+        createdAt: new Date(),
+        idempotencyKey: randomUUID(),
+      },
+    });
+    await alerts.fanOutAlerts();
+    expect((await mine(resident)).alerts.filter((a) => a.projectId === id).map((a) => a.kind)).toEqual([
+      'noticePublished',
+    ]);
+    expect((await mine(clients.supervisor)).alerts.filter((a) => a.kind === 'noticePublished')).toEqual([]);
+    const [home] = await resident.request<Array<{ id: string }>>('GET', '/api/subscriptions');
+    expect((await clients.supervisor.raw('DELETE', `/api/subscriptions/${home!.id}`)).status).toBe(404);
+    expect((await resident.raw('DELETE', `/api/subscriptions/${home!.id}`)).status).toBe(204);
+  });
+
   it('marks alerts read for their owner only', async () => {
     const [first] = (await mine(clients.organiser)).alerts;
     const before = (await mine(clients.organiser)).unread;

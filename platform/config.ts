@@ -30,7 +30,7 @@ const ZConfig = z
     DOCUMENT_MAX_MB: z.coerce.number().min(1).max(500).default(25),
     /** Serve the built UI from this folder (empty: API only). */
     UI_DIST: z.string().default(path.join('dist', 'ui')),
-    /** The address users reach the platform at (sign-in redirects); default http://localhost:PORT. */
+    /** The address users reach the platform at (sign-in redirects); default http://127.0.0.1:PORT. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Signs session cookies (at least 32 characters); unset outside production: one kept under DATA_DIR. */
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -87,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /**
- * The identity settings: PUBLIC_URL (default http://localhost:PORT), the session secret
+ * The identity settings: PUBLIC_URL (default http://127.0.0.1:PORT), the session secret
  * (outside production one is generated once and kept in DATA_DIR/session-secret) and the
  * external OpenID Connect provider, when one is configured.
  */
@@ -102,7 +102,8 @@ export function authSettings(config: Config) {
     sessionSecret = fs.readFileSync(file, 'utf8').trim();
   }
   return {
-    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    // 127.0.0.1, not localhost: Node may resolve localhost to ::1, where the platform does not listen.
+    publicUrl: config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`,
     sessionSecret,
     ...(config.OIDC_ISSUER
       ? {

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   }
   let workerRun: Promise<void> | undefined;
   if (role === 'worker' || role === 'embedded') {
-    const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+    const publicUrl = config.PUBLIC_URL ?? `http://127.0.0.1:${config.PORT}`;
     const mail = config.SMTP_URL
       ? {
           mailer: smtpMailer(config.SMTP_URL, config.MAIL_FROM),

@@ -175,10 +175,16 @@ const ORDER = ['advice', 'draft', 'kickoff', 'submission', 'processing', 'comple
 
 /** Creates the demo projects; every command has a stable idempotency key so a re-run repeats nothing. */
 export async function seedDemoProjects(base: string): Promise<number> {
+  // Each party signs in through the identity provider once, as the people would (and within
+  // the sign-in rate limit), and keeps its session for every demo of its organisation.
+  const parties = new Map<string, CaseParties>();
   for (const demo of DEMOS) {
-    // Each party signs in through the identity provider, as the people would.
     const customer = demo.organisationId === DEMO.organisationId ? DEMO_USERS.foodManager : DEMO_USERS.organiser;
-    const api = new CaseParties(base, customer, AUTHORITY_USERS);
+    let api = parties.get(customer);
+    if (!api) {
+      api = new CaseParties(base, customer, AUTHORITY_USERS);
+      parties.set(customer, api);
+    }
     const { id } = await api.createProject({
       organisationId: demo.organisationId,
       title: demo.title,

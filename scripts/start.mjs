@@ -78,9 +78,10 @@ async function main() {
   platform.once('exit', (code) => !stopping && fail(`The platform process exited (code ${code}).`));
   await new Promise((resolve) => platform.once('message', resolve));
   await waitHealthy(`http://127.0.0.1:${PORT}`);
-  // The public URL (PUBLIC_URL, by default http://localhost:PORT): sign-in redirects go there.
-  await seedDemoProjects(process.env.PUBLIC_URL ?? `http://localhost:${PORT}`);
-  log(`ready: http://localhost:${PORT}  (Temporal UI: http://localhost:${TEMPORAL_UI_PORT}; Ctrl-C stops)`);
+  // The public URL (PUBLIC_URL, by default http://127.0.0.1:PORT): sign-in redirects go there.
+  const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${PORT}`;
+  await seedDemoProjects(publicUrl);
+  log(`ready: ${publicUrl}  (Temporal UI: http://127.0.0.1:${TEMPORAL_UI_PORT}; Ctrl-C stops)`);
 }
 
 /** Waits until /api/health reports every component up (the worker's first poll included). */

@@ -28,7 +28,7 @@ import type {
   SupervisionReport,
 } from '../workflows/supervision-cycle/messages';
 import { UnknownModelError, storeAssessment, type StoreAssessmentArgs } from './assessment';
-import { auditChange, notify, takeRequestId } from './timeline';
+import { appendRoomEvent, auditChange, notify, takeRequestId } from './timeline';
 import type { ActivityDeps } from './types';
 
 export interface SupervisionResult {
@@ -56,11 +56,12 @@ const json = (value: unknown) => value as Prisma.InputJsonValue;
 
 /** Runs `write` once per key; the cycle event stores the result that retries return. */
 async function cycleWriteOnce<R>(
-  db: ActivityDeps['db'],
+  deps: Pick<ActivityDeps, 'db' | 'events'>,
   key: string,
   write: (tx: Tx) => Promise<{ result: R; event: CycleEvent }>,
 ): Promise<R> {
-  return db.$transaction(async (tx) => {
+  let room: string | null = null;
+  const result = await deps.db.$transaction(async (tx) => {
     const earlier = await tx.supervisionEvent.findUnique({ where: { idempotencyKey: key } });
     if (earlier) return (earlier.payload as { result: R }).result;
     const { result, event } = await write(tx);
@@ -84,8 +85,23 @@ async function cycleWriteOnce<R>(
         idempotencyKey: key,
       },
     });
+    // Live: the site's room (the company and the supervising authority, like GET …/supervision).
+    const { siteId } = await tx.supervisionCycle.findUniqueOrThrow({
+      where: { id: event.cycleId },
+      select: { siteId: true },
+    });
+    room = `site:${siteId}`;
+    await appendRoomEvent(tx, room, 'supervision', {
+      siteId,
+      cycleId: event.cycleId,
+      type: event.type,
+      at: event.at.toISOString(),
+      payload: event.payload,
+    });
     return result;
   });
+  if (room) deps.events?.wake?.(room);
+  return result;
 }
 
 const planState = (row: {
@@ -189,7 +205,7 @@ async function informParties(
   }
 }
 
-export function createSupervisionActivities({ db }: ActivityDeps) {
+export function createSupervisionActivities({ db, events }: ActivityDeps) {
   const cycleOf = (tx: Tx, cycleId: string) =>
     tx.supervisionCycle.findUniqueOrThrow({ where: { id: cycleId }, include: { site: true } });
 
@@ -207,7 +223,7 @@ export function createSupervisionActivities({ db }: ActivityDeps) {
     }): Promise<{ cycleId: string; phase: SupervisionPhase; plan: PlanState; lastInspectionAt: string | null }> {
       const at = new Date(input.at);
       const rules = rulesOf(input.rules);
-      return cycleWriteOnce(db, input.key, async (tx) => {
+      return cycleWriteOnce({ db, events }, input.key, async (tx) => {
         const site = await tx.site.findUnique({ where: { id: input.siteId } });
         if (!site) throw ApplicationFailure.nonRetryable(`site ${input.siteId} not found`, 'NotFound');
         const authority = await tx.authority.findUnique({
@@ -272,7 +288,7 @@ export function createSupervisionActivities({ db }: ActivityDeps) {
       const at = new Date(input.at);
       const { idempotencyKey: _k, actorId, onBehalfOfId, ...withRequest } = input.command;
       const { requestId, rest: command } = takeRequestId(withRequest);
-      return cycleWriteOnce<SupervisionResult>(db, input.key, async (tx) => {
+      return cycleWriteOnce<SupervisionResult>({ db, events }, input.key, async (tx) => {
         const cycle = await cycleOf(tx, input.cycleId);
         const event = (payload: object) => ({
           cycleId: cycle.id,
@@ -464,7 +480,7 @@ export function createSupervisionActivities({ db }: ActivityDeps) {
       const at = new Date(input.at);
       const rules = rulesOf(input.rules);
       const { report } = input;
-      return cycleWriteOnce(db, input.key, async (tx) => {
+      return cycleWriteOnce({ db, events }, input.key, async (tx) => {
         const cycle = await cycleOf(tx, input.cycleId);
         const observedAt = report.observedAt ? new Date(report.observedAt) : at;
         await tx.observation.create({
@@ -573,7 +589,7 @@ export function createSupervisionActivities({ db }: ActivityDeps) {
     }): Promise<SupervisionResult> {
       const at = new Date(input.at);
       const rules = rulesOf(input.rules);
-      return cycleWriteOnce<SupervisionResult>(db, input.key, async (tx) => {
+      return cycleWriteOnce<SupervisionResult>({ db, events }, input.key, async (tx) => {
         const cycle = await cycleOf(tx, input.cycleId);
         const event = (payload: object) => ({ cycleId: cycle.id, type: input.kind, payload, at });
         if (input.kind === 'actionOverdue') {

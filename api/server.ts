@@ -14,7 +14,7 @@ export interface ServerToClientEvents {
 }
 export interface ClientToServerEvents {
   /**
-   * Join `project:<id>`, `authority:<code>`, `notice:<id>` or `user:<own id>` (authorised like the matching GET); with `since`,
+   * Join `project:<id>`, `authority:<code>`, `notice:<id>`, `site:<id>` or `user:<own id>` (authorised like the matching GET); with `since`,
    * first receive every event after that seq. The ack carries the last seq sent.
    */
   'room:join': (request: { room: string; since?: number }, ack?: JoinAck) => void;
@@ -24,7 +24,7 @@ export interface ClientToServerEvents {
 }
 
 const ZJoin = z.object({
-  room: z.string().regex(/^((project|user|notice):[0-9a-f-]{36}|authority:[A-Z0-9-]{2,40})$/),
+  room: z.string().regex(/^((project|user|notice|site):[0-9a-f-]{36}|authority:[A-Z0-9-]{2,40})$/),
   since: z.number().int().min(0).optional(),
 });
 

@@ -6,7 +6,8 @@
 import type { Server, Socket } from 'socket.io';
 import type { Db } from '../../platform/db';
 import { loadActor } from './actor';
-import { canReadAuthorityQueue, canReadProject } from './policy';
+import { canReadAuthorityQueue, canReadProject, canReadSite } from './policy';
+import { siteFacts } from '../supervision';
 import type { Sessions } from './session';
 
 export function installSocketAuth(io: Server, db: Db, sessions: Sessions) {
@@ -35,12 +36,16 @@ export function installSocketAuth(io: Server, db: Db, sessions: Sessions) {
     return canReadProject(await actorOf(socket), facts);
   };
   return {
-    /** project:<id> like GET /api/projects/:id; authority:<code> for that authority's own users; user:<id> for oneself; notice:<id> for anyone. */
+    /** project:<id> like GET /api/projects/:id; authority:<code> for that authority's own users; user:<id> for oneself; notice:<id> for anyone; site:<id> like GET /api/sites/:id/supervision. */
     async canJoinRoom(socket: Socket, room: string): Promise<boolean> {
       const [kind, id = ''] = room.split(':', 2) as [string, string?];
       if (kind === 'project') return canJoinProject(socket, id);
       if (kind === 'authority') return canReadAuthorityQueue(await actorOf(socket), id);
       if (kind === 'user') return (await actorOf(socket))?.userId === id;
+      if (kind === 'site') {
+        const site = await db.site.findUnique({ where: { id } });
+        return !!site && canReadSite(await actorOf(socket), await siteFacts(db, site));
+      }
       // A public notice's room is as public as GET /api/notices/:id: anyone, while the notice exists.
       if (kind === 'notice') return (await db.notice.count({ where: { id } })) === 1;
       return false;

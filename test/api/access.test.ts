@@ -694,6 +694,22 @@ describe('citizen observations (F30)', () => {
       'the cycle to open',
       async () => (await clients.supervisor.raw('GET', `/api/sites/${site.id}/supervision`)).status === 200,
     );
+    // The company follows its site live; another organisation may not.
+    const companySocket = connect(stack.base, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: clients.foodManager.cookieHeader() },
+      reconnection: false,
+    });
+    const siteEvents: Array<{ kind: string; data: { type: string } }> = [];
+    companySocket.on('room:event', (e: (typeof siteEvents)[number]) => siteEvents.push(e));
+    expect(await companySocket.emitWithAck('room:join', { room: `site:${site.id}` })).toMatchObject({ ok: true });
+    const outsider = connect(stack.base, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: clients.organiser.cookieHeader() },
+      reconnection: false,
+    });
+    expect(await outsider.emitWithAck('room:join', { room: `site:${site.id}` })).toMatchObject({ ok: false });
+    outsider.close();
     const report = (client: ApiClient, extra: Record<string, unknown>) =>
       client.raw(
         'POST',
@@ -726,5 +742,11 @@ describe('citizen observations (F30)', () => {
       email: DEMO_USERS.resident,
     });
     expect((await clients.organiser.raw('GET', `/api/sites/${site.id}/observations`)).status).toBe(403);
+    await until(
+      'the live supervision events',
+      async () => siteEvents.filter((e) => e.data.type === 'citizenObservation').length === 3,
+    );
+    companySocket.close();
+    expect(JSON.stringify(siteEvents)).not.toContain(DEMO_USERS.resident);
   });
 });

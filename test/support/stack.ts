@@ -35,7 +35,10 @@ export function useApiStack(config: Partial<StackConfig> = {}): ApiStack {
     await seed(stack.db.handle.db);
     stack.client = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
     nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
-    const live: EventPublisher = { publish: (e) => stack.api?.publisher.publish(e) };
+    const live: EventPublisher = {
+      publish: (e) => stack.api?.publisher.publish(e),
+      wake: (room) => stack.api?.publisher.wake?.(room),
+    };
     worker = await Worker.create({
       connection: nativeConnection,
       taskQueue: stack.taskQueue,

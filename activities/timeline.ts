@@ -27,7 +27,7 @@ export async function earlierResult<T>(tx: Tx, key: string): Promise<T | null> {
  * (no actor: the system, e.g. a timer), on whose behalf, from which API request, what.
  */
 export async function auditChange(
-  tx: Tx,
+  tx: Db | Tx,
   change: {
     action: string;
     entity: string;

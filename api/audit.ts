@@ -5,9 +5,9 @@
  * and request id the API put on the command.
  */
 import type { Response } from 'express';
-import type { Prisma } from '../prisma/generated/client';
 import type { Db, Tx } from '../platform/db';
 import { onBehalfOf, type Actor } from './auth/policy';
+import { auditChange } from '../activities/timeline';
 
 export interface AuditFacts {
   action: string;
@@ -28,16 +28,5 @@ export function commandMeta(res: Response): { actorId?: string; onBehalfOfId?: s
 }
 
 export async function writeAudit(db: Db | Tx, res: Response, facts: AuditFacts): Promise<void> {
-  const meta = commandMeta(res);
-  await db.auditEntry.create({
-    data: {
-      actorId: meta.actorId ?? null,
-      onBehalfOfId: meta.onBehalfOfId ?? null,
-      requestId: meta.requestId ?? null,
-      action: facts.action,
-      entity: facts.entity,
-      entityId: facts.entityId,
-      details: facts.details as Prisma.InputJsonValue,
-    },
-  });
+  await auditChange(db, { ...facts, ...commandMeta(res), at: new Date() });
 }

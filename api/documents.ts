@@ -15,9 +15,9 @@ import { appendRoomEvent } from '../activities/timeline';
 import { AppError } from './errors';
 import { asyncRoute, type AppDeps } from './shared';
 import { commandMeta, writeAudit } from './audit';
-import { actorOf, allow, viewerOf } from './auth/actor';
-import { canPostMessage, canReadTradeSecrets } from './auth/policy';
-import { factsOf, idempotencyKey, projectOr404, readableProject } from './projects';
+import { actorOf, viewerOf } from './auth/actor';
+import { canReadTradeSecrets } from './auth/policy';
+import { factsOf, idempotencyKey, readableProject, threadWriter } from './projects';
 import { ZIdParam, ZPermitTypeId } from './schemas';
 
 /** Where document content lives. Keys are content hashes, so a put is idempotent. */
@@ -159,16 +159,6 @@ export function documentRoutes({ db, live }: AppDeps, settings: DocumentSettings
     return { data, type, sha256: createHash('sha256').update(data).digest('hex') };
   }
 
-  async function contributable(res: Parameters<typeof actorOf>[0], id: string, permitType: string | null) {
-    const actor = actorOf(res);
-    const project = await projectOr404(db, id);
-    const permit = permitType ? project.permits.find((p) => p.permitType === permitType) : null;
-    if (permitType && !permit)
-      throw new AppError('NOT_FOUND', 'The project has no such permit', { field: 'permitType' });
-    allow(res, canPostMessage(actor, factsOf(project), permit?.authorityId ?? null), 'documents here');
-    return { actor, project };
-  }
-
   async function storeVersion(
     tx: Tx,
     res: Parameters<typeof actorOf>[0],
@@ -261,7 +251,7 @@ export function documentRoutes({ db, live }: AppDeps, settings: DocumentSettings
       const { id } = ZIdParam.parse(req.params);
       const key = `document:${id}:${idempotencyKey(req)}`;
       const query = ZNewDocumentQuery.parse(req.query);
-      const { actor } = await contributable(res, id, query.permitType ?? null);
+      const { actor } = await threadWriter(db, res, id, query.permitType ?? null, 'documents here');
       const again = await earlier(key);
       if (again) {
         res.status(201).json(documentOut(id, again));
@@ -308,7 +298,7 @@ export function documentRoutes({ db, live }: AppDeps, settings: DocumentSettings
       const { fileName } = ZNewVersionQuery.parse(req.query);
       const document = await db.document.findFirst({ where: { id: documentId, projectId: id } });
       if (!document) throw new AppError('NOT_FOUND', 'Document not found');
-      await contributable(res, id, document.permitType);
+      await threadWriter(db, res, id, document.permitType, 'documents here');
       const again = await earlier(key);
       if (again) {
         res.status(201).json(documentOut(id, again));

@@ -7,12 +7,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Prisma } from '../prisma/generated/client';
 import { appendRoomEvent } from '../activities/timeline';
-import { AppError } from './errors';
 import { asyncRoute, type AppDeps } from './shared';
 import { writeAudit, commandMeta } from './audit';
-import { actorOf, allow } from './auth/actor';
-import { canPostMessage, isProjectCustomer } from './auth/policy';
-import { factsOf, idempotencyKey, projectOr404, readableProject } from './projects';
+import { isProjectCustomer } from './auth/policy';
+import { factsOf, idempotencyKey, readableProject, threadWriter } from './projects';
 import { ZIdParam, ZPermitTypeId } from './schemas';
 
 export const ZPostMessage = z
@@ -67,14 +65,14 @@ export function messageRoutes({ db, live }: AppDeps): Router {
       const { id } = ZIdParam.parse(req.params);
       const key = idempotencyKey(req);
       const body = ZPostMessage.parse(req.body);
-      const actor = actorOf(res);
-      const project = await projectOr404(db, id);
-      const permit = body.permitType ? project.permits.find((p) => p.permitType === body.permitType) : null;
-      if (body.permitType && !permit) {
-        throw new AppError('NOT_FOUND', 'The project has no such permit', { field: 'permitType' });
-      }
+      const { actor, project, permit } = await threadWriter(
+        db,
+        res,
+        id,
+        body.permitType ?? null,
+        'messages in this thread',
+      );
       const facts = factsOf(project);
-      allow(res, canPostMessage(actor, facts, permit?.authorityId ?? null), 'messages in this thread');
       const idempotencyKeyOf = `message:${id}:${actor.userId}:${key}`;
       const earlier = await db.message.findUnique({ where: { idempotencyKey: idempotencyKeyOf } });
       if (earlier) {

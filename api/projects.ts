@@ -38,6 +38,7 @@ import {
   canCreateProject,
   canMarkViewed,
   canOverrideForecast,
+  canPostMessage,
   canReadProject,
   canReadTradeSecrets,
   projectScope,
@@ -81,6 +82,20 @@ export const factsOf = (project: {
   organisationId: project.organisationId,
   authorityIds: project.permits.map((p) => p.authorityId),
 });
+
+/**
+ * Who writes in a project's thread (messages, documents): the project and the permit the
+ * thread belongs to (404 naming permitType when the project has no such permit), once the
+ * policy allowed the actor there (401/403).
+ */
+export async function threadWriter(db: Db, res: Response, id: string, permitType: string | null, what: string) {
+  const actor = actorOf(res);
+  const project = await projectOr404(db, id);
+  const permit = permitType ? project.permits.find((p) => p.permitType === permitType) : null;
+  if (permitType && !permit) throw new AppError('NOT_FOUND', 'The project has no such permit', { field: 'permitType' });
+  allow(res, canPostMessage(actor, factsOf(project), permit?.authorityId ?? null), what);
+  return { actor, project, permit: permit ?? null };
+}
 
 /** The project, when the actor may read it: 404 when there is none, 401/403 when not theirs. */
 export async function readableProject(db: Db, res: Response, id: string) {

@@ -1,0 +1,33 @@
+/**
+ * Every page of the UI and the module that draws it. Pages load on first visit, so the
+ * first page stays small and the map (MapLibre) is fetched only where a map is shown.
+ */
+import type { Component } from 'svelte';
+
+export interface RouteDef {
+  pattern: string;
+  /** The i18n key of the page's title (document title and heading). */
+  title: string;
+  load: () => Promise<{ default: Component<{ params: Record<string, string> }> }>;
+}
+
+export const ROUTES: RouteDef[] = [
+  { pattern: '/', title: 'nav.home', load: () => import('./views/Home.svelte') },
+  { pattern: '/explore', title: 'nav.explore', load: () => import('./views/customer/Explore.svelte') },
+  { pattern: '/projects/new', title: 'nav.newProject', load: () => import('./views/customer/NewProject.svelte') },
+  { pattern: '/projects/:id', title: 'project.title', load: () => import('./views/project/ProjectPage.svelte') },
+  { pattern: '/work', title: 'nav.work', load: () => import('./views/authority/WorkQueue.svelte') },
+  { pattern: '/map', title: 'nav.map', load: () => import('./views/public/MapPage.svelte') },
+  { pattern: '/notices', title: 'nav.notices', load: () => import('./views/public/NoticeList.svelte') },
+  { pattern: '/notices/:id', title: 'notice.title', load: () => import('./views/public/NoticePage.svelte') },
+  { pattern: '/observe', title: 'nav.observe', load: () => import('./views/public/ObservationForm.svelte') },
+  {
+    pattern: '/living-environment',
+    title: 'nav.livingEnvironment',
+    load: () => import('./views/public/LivingEnvironment.svelte'),
+  },
+  { pattern: '/supervision', title: 'nav.supervision', load: () => import('./views/supervision/Calendar.svelte') },
+  { pattern: '/sites/:id', title: 'site.title', load: () => import('./views/supervision/SitePage.svelte') },
+  { pattern: '/reports', title: 'nav.reports', load: () => import('./views/supervision/RiskReports.svelte') },
+  { pattern: '/alerts', title: 'nav.alerts', load: () => import('./views/Alerts.svelte') },
+];

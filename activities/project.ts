@@ -260,19 +260,27 @@ export function createProjectActivities({ db, logger, events, clock = () => new 
         });
         return { scheduledAt: cmd.at };
       }
-      case 'holdKickoff':
+      case 'holdKickoff': {
         await tx.meeting.update({ where: { projectId: r.projectId }, data: { minutes: cmd.minutes, heldAt: now } });
+        // The minutes are signed by the person who recorded them, by name as in every message.
+        const recorder = r.actorId
+          ? await tx.user.findUnique({ where: { id: r.actorId }, include: { authority: { select: { code: true } } } })
+          : null;
         await tx.message.create({
           data: {
             projectId: r.projectId,
             kind: 'minutes',
-            author: r.actorId ?? 'authority',
+            author: recorder?.name ?? 'authority',
+            authorId: recorder?.id ?? null,
+            side: 'authority',
+            authorityCode: recorder?.authority?.code ?? null,
             body: cmd.minutes,
             createdAt: now,
             idempotencyKey: r.key,
           },
         });
         return {};
+      }
       case 'submit':
         await tx.permitProject.update({ where: { id: r.projectId }, data: { submittedAt: now } });
         await toAuthorities('applicationSubmitted', { title: project.title });

@@ -123,7 +123,10 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
   const router = Router();
   const ZSectionCommand = sectionCommandSchema(config.NOTICE_MIN_DAYS ?? 14);
 
-  /** GET /api/projects — 200 with the projects, most recently changed first (read model). */
+  /**
+   * GET /api/projects — 200 with the projects, most recently changed first (read model), each
+   * with its permits' step, risk level and due dates (the authority's work queue).
+   */
   router.get(
     '/',
     asyncRoute(async (_req, res) => {
@@ -141,8 +144,14 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
               : {},
         orderBy: { updatedAt: 'desc' },
         take: 200,
-        include: { organisation: { select: { name: true } } },
+        include: {
+          organisation: { select: { name: true } },
+          permits: { include: { authority: { select: { code: true } } }, orderBy: { permitType: 'asc' } },
+          steps: { where: { actualEnd: null } },
+          infoRequests: { where: { answeredAt: null }, select: { permitType: true, dueAt: true } },
+        },
       });
+      const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
       res.json(
         projects.map((p) => ({
           id: p.id,
@@ -151,6 +160,29 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
           step: p.step,
           status: p.status,
           updatedAt: p.updatedAt.toISOString(),
+          // The work queue's facts (F16): each permit's step, risk and when its current step is due.
+          permits: p.permits.map((permit) => {
+            const current = p.steps.find((s) => s.permitType === permit.permitType && s.name === permit.step);
+            const openRequests = p.infoRequests.filter((r) => r.permitType === permit.permitType);
+            return {
+              permitType: permit.permitType,
+              authorityCode: permit.authority.code,
+              step: permit.step,
+              status: permit.status,
+              caseNumber: permit.caseNumber,
+              receivedAt: iso(permit.receivedAt),
+              riskLevel: permit.riskLevel,
+              priority: permit.priority,
+              dueAt: iso(current?.forecastEnd ?? current?.plannedEnd),
+              openInfoRequests: openRequests.length,
+              infoDueAt: iso(
+                openRequests
+                  .map((r) => r.dueAt)
+                  .filter((d): d is Date => d !== null)
+                  .sort((a, b) => a.getTime() - b.getTime())[0],
+              ),
+            };
+          }),
         })),
       );
     }),

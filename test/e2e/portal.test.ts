@@ -1,85 +1,168 @@
-/** Browser test in Debian's Chromium against the real API, worker, PostgreSQL and Temporal. */
-import fs from 'node:fs';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
-import { DEMO, DEMO_USERS } from '../../prisma/seed';
+/**
+ * The customer portal and the authority workbench in Debian's Chromium against the real API,
+ * worker, PostgreSQL and Temporal: a customer explores the permits, creates a project, fills
+ * in the application and watches the timeline move while an authority, in a second browser
+ * context, confirms receipt.
+ */
+import type { Page } from 'playwright-core';
+import { AUTHORITY_USERS, DEMO_USERS } from '../../prisma/seed';
 import { ApiClient } from '../../api/client';
-import { useApiStack } from '../support/stack';
+import { signIn, screenshot, useBrowserStack } from '../support/browser';
 
-const root = path.resolve(__dirname, '..', '..');
-const artifacts = path.join(root, 'test-artifacts');
-const stack = useApiStack({ UI_DIST: path.join(root, 'dist', 'ui') });
-let browser: Browser;
-let base: string;
+const ui = useBrowserStack();
 
-beforeAll(async () => {
-  base = stack.base;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  fs.mkdirSync(artifacts, { recursive: true });
-});
+/** Answers the F04 questionnaire: an event of 150 people in Tampere, nothing else special. */
+async function answerQuestionnaire(page: Page): Promise<void> {
+  await page.getByRole('radio', { name: 'Tapahtumaa' }).check();
+  await page.getByRole('button', { name: 'Seuraava' }).click();
+  await page.getByLabel('Missä kunnassa?').fill('Tampere');
+  await page.getByRole('button', { name: 'Seuraava' }).click();
+  await page.getByLabel('Arvioitu osallistujamäärä').fill('150');
+  await page.getByRole('button', { name: 'Seuraava' }).click();
+  // Every remaining question is a yes/no question answered "no", until the result shows.
+  while (!(await page.getByRole('heading', { name: 'Tarvitsemasi luvat' }).isVisible())) {
+    await page.getByRole('radio', { name: 'Ei' }).check();
+    await page.getByRole('button', { name: /Seuraava|Näytä tarvittavat luvat/ }).click();
+  }
+}
 
-afterAll(async () => {
-  await browser?.close();
-});
+/** Fills every field the "blocks submission" list names, through the list's links. */
+async function fillBlockingFields(page: Page): Promise<number> {
+  let filled = 0;
+  const blocking = page.getByTestId('blocking');
+  while ((await blocking.count()) > 0 && filled < 40) {
+    await blocking.getByRole('button').first().click();
+    const field = page.locator(':focus');
+    const tag = await field.evaluate((el) => el.tagName.toLowerCase());
+    const type = await field.getAttribute('type');
+    const mode = await field.getAttribute('inputmode');
+    if (tag === 'select') await field.selectOption('true');
+    else if (type === 'date') await field.fill('2027-06-12');
+    else if (mode === 'decimal') await field.fill('12');
+    else await field.fill('Selainkoe');
+    filled += 1;
+  }
+  return filled;
+}
 
-describe('customer portal in a real browser', () => {
-  it('shows a healthy platform and a timeline that moves when an authority acts', async () => {
-    const organiser = await ApiClient.signIn(base, DEMO_USERS.organiser);
-    const { id } = await organiser.createProject({
-      organisationId: DEMO.festivalOrgId,
-      title: 'Selainkoe 2027',
-      permits: [{ permitType: 'public-event', authorityCode: 'POLICE-SISA' }],
+describe('customer portal and authority workbench in a real browser', () => {
+  it('a customer creates a project and sees the timeline move when an authority confirms receipt', async () => {
+    const base = ui.stack.base;
+    const customer = await (await ui.context('fi')).newPage();
+
+    // F04–F06: the questionnaire ends in permits, authorities, recommendations and a forecast.
+    await signIn(customer, base, 'Olli Oksanen', '/explore');
+    await answerQuestionnaire(customer);
+    await customer.getByTestId('advice-permits').getByText('Poliisilaitos', { exact: false }).waitFor();
+    await customer.getByTestId('advice-forecast').waitFor();
+    await screenshot(customer, 'explore-result-fi');
+
+    // F09: the project is created from the advice, the application prefilled (F08).
+    await customer.getByRole('link', { name: 'Aloita lupahanke näillä luvilla' }).click();
+    await customer.getByLabel('Hankkeen nimi').fill('Selainkoe 2027');
+    await customer.getByRole('button', { name: 'Luo hanke' }).click();
+    await customer.getByRole('heading', { level: 1, name: 'Selainkoe 2027' }).waitFor();
+    const projectId = customer.url().split('/').pop() as string;
+
+    // F07: traffic lights are red while required data is missing and change as the user types;
+    // autosave keeps what was typed.
+    const light = customer.getByTestId('draft-light');
+    await expect(light.getAttribute('data-light')).resolves.toBe('red');
+    await customer.getByRole('button', { name: 'Lähetä luonnos viranomaisille' }).isDisabled();
+    await screenshot(customer, 'project-form-red-fi');
+    expect(await fillBlockingFields(customer)).toBeGreaterThan(0);
+    // A big event (Finnish digit grouping is understood) is no low-risk notification: the
+    // police process it as a permit.
+    await customer.getByLabel('Osallistujamäärä').fill('12 000');
+    await customer.locator('[data-testid="draft-light"]:not([data-light="red"])').waitFor();
+    await customer.getByTestId('save-state').getByText('Tallennettu').waitFor();
+
+    // The draft goes to the authorities; their kickoff confirmation comes from another session
+    // (the police over the API) and the open page follows without reloading.
+    await customer.getByRole('button', { name: 'Lähetä luonnos viranomaisille' }).click();
+    await customer.getByTestId('project-step').getByText('Aloituspalaveri').waitFor();
+    const police = await ApiClient.signIn(base, AUTHORITY_USERS['POLICE-SISA']!);
+    await police.command(projectId, {
+      action: 'confirmKickoff',
+      authorityCode: 'POLICE-SISA',
+      dataSufficient: true,
+      attends: false,
     });
+    await police.command(projectId, { action: 'holdKickoff', minutes: 'Ei tarvetta palaverille.' });
+    await customer.getByTestId('project-step').getByText('Vastaanotto').waitFor();
+    await customer.getByRole('button', { name: 'Jätä hakemus' }).click();
+    await customer.getByTestId('project-waiting').getByText('viranomaisia').waitFor();
+    // The permit's own steps are planned on receipt; until then the project's rows show.
+    await customer.locator('[data-step=":submission"][data-state="current"]').waitFor();
+    expect(await customer.locator('[data-step="public-event:processing"]').count()).toBe(0);
 
-    // The customer signs in through the identity provider's page in the browser.
-    const page = await browser.newPage();
-    await page.goto(base);
-    await page.getByTestId('health-worker').getByText('toiminnassa').waitFor();
-    await page.getByRole('link', { name: 'Kirjaudu sisään' }).click();
-    await page.getByRole('button', { name: 'Olli Oksanen' }).click();
-    await page.getByTestId('signed-in').getByText('Olli Oksanen').waitFor();
-    await page.getByRole('button', { name: 'Selainkoe 2027' }).click();
-    await page.getByText('Ei tapahtumia vielä.').waitFor();
+    // The authority, in a second browser context, finds the case in the work queue and
+    // confirms receipt; a disabled action says why.
+    const authority = await (await ui.context('fi')).newPage();
+    await signIn(authority, base, 'Pekka Poliisi', '/work');
+    await authority.getByTestId('work-queue').getByRole('link', { name: 'Selainkoe 2027' }).click();
+    await authority.getByRole('heading', { level: 1, name: 'Selainkoe 2027' }).waitFor();
+    await authority.locator('[data-action="request-info-public-event"]').waitFor({ state: 'detached' });
+    await screenshot(authority, 'work-queue-case-fi');
+    await authority.getByRole('button', { name: 'Vahvista vastaanotto' }).click();
+    await authority.getByLabel('Diaarinumero').fill('POL-2027-123');
+    await authority.getByRole('button', { name: 'Vahvista vastaanotto' }).click();
+    await authority.getByTestId('permit-step').getByText('Käsittely').waitFor();
 
-    // The case moves on elsewhere (another session of the organisation); the open page updates
-    // without reloading.
-    const res = await organiser.raw(
-      'POST',
-      `/api/projects/${id}/commands`,
-      { action: 'completeAdvice' },
-      { 'idempotency-key': randomUUID() },
-    );
-    expect(res.status).toBe(200);
-    await page.getByTestId('timeline').getByText('Neuvonta valmis').waitFor({ timeout: 5000 });
-    await page.screenshot({ path: path.join(artifacts, 'portal-timeline-fi.png'), fullPage: true });
+    // The customer's page moves by itself: the event, the step and the Gantt row.
+    await customer.getByTestId('timeline').getByText('Vastaanotto vahvistettu').waitFor({ timeout: 10_000 });
+    await customer.locator('[data-step="public-event:processing"][data-state="current"]').waitFor();
+    await customer.getByTestId('permit-step').getByText('Käsittely').waitFor();
+    await screenshot(customer, 'portal-timeline-fi');
 
-    await page.getByLabel('Kieli').selectOption('en');
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Permit and supervision service');
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    await page.screenshot({ path: path.join(artifacts, 'portal-timeline-en.png'), fullPage: true });
+    // The authority's step actions are enabled exactly as the workflow allows them now.
+    await authority.getByRole('button', { name: 'Pyydä lisätietoja' }).waitFor();
+    expect(await authority.getByRole('button', { name: 'Tee ja allekirjoita päätös' }).isDisabled()).toBe(true);
+    await screenshot(authority, 'authority-case-fi');
+
+    // English, with the same live page.
+    await customer.getByLabel('Kieli').selectOption('en');
+    await customer.getByRole('heading', { name: 'Permits' }).waitFor();
+    expect(await customer.locator('html').getAttribute('lang')).toBe('en');
+    await screenshot(customer, 'portal-timeline-en');
+  });
+
+  it('lets a customer cancel a project with a confirmation and shows the receipt', async () => {
+    const base = ui.stack.base;
+    const organiser = await ApiClient.signIn(base, DEMO_USERS.organiser);
+    const session = (await (await organiser.raw('GET', '/api/session')).json()) as {
+      user: { organisationId: string };
+    };
+    const { id } = await organiser.createProject({
+      organisationId: session.user.organisationId,
+      title: 'Peruttava tapahtuma',
+      permits: [{ permitType: 'public-event' }],
+    });
+    const page = await (await ui.context('fi')).newPage();
+    await signIn(page, base, 'Olli Oksanen', `/projects/${id}`);
+    await page.getByRole('button', { name: 'Peru hanke' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Perutaanko hanke?' });
+    await dialog.getByLabel('Syy (vapaaehtoinen)').fill('Tapahtuma siirtyy.');
+    await dialog.getByRole('button', { name: 'Kyllä, peru hanke' }).click();
+    await page.getByTestId('receipt').getByText('Kuittaus').waitFor();
+    await page.getByTestId('project-step').getByText('Peruttu').waitFor();
+    const project = (await (await organiser.raw('GET', `/api/projects/${id}`)).json()) as {
+      status: string;
+      receiptNumber: string;
+    };
+    expect(project.status).toBe('cancelled');
+    expect(await page.getByTestId('receipt').textContent()).toContain(project.receiptNumber);
   });
 
   it("renders the API documentation page under the platform's Content-Security-Policy", async () => {
-    const page = await browser.newPage();
+    const page = await (await ui.context('fi')).newPage();
     const refused: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') refused.push(m.text());
     });
-    await page.goto(`${base}/api/docs`);
+    await page.goto(`${ui.stack.base}/api/docs`);
     await page.getByText('/api/projects/{id}/commands').first().waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'api-docs.png') });
+    await screenshot(page, 'api-docs');
     expect(refused.filter((t) => /Content Security Policy/i.test(t))).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ export function useBrowserStack(config: Record<string, unknown> = {}) {
     /** A fresh context (its own cookies: one person) in Finnish or English. */
     async context(locale: 'fi' | 'en' = 'fi', viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
       const context = await this.browser.newContext({ viewport, locale: locale === 'fi' ? 'fi-FI' : 'en-GB' });
-      await context.addInitScript((l) => localStorage.setItem('locale', l), locale);
+      // The UI keeps the chosen language in localStorage under "locale".
+      await context.addInitScript(`localStorage.setItem('locale', ${JSON.stringify(locale)})`);
       return context;
     },
   };

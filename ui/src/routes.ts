@@ -4,11 +4,14 @@
  */
 import type { Component } from 'svelte';
 
+/** A page takes the route's parameters (`:id`), or nothing when its route has none. */
+export type PageComponent = Component<{ params: Record<string, string> }> | Component<Record<string, never>>;
+
 export interface RouteDef {
   pattern: string;
   /** The i18n key of the page's title (document title and heading). */
   title: string;
-  load: () => Promise<{ default: Component<{ params: Record<string, string> }> }>;
+  load: () => Promise<{ default: PageComponent }>;
 }
 
 export const ROUTES: RouteDef[] = [

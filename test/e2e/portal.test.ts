@@ -154,6 +154,21 @@ describe('customer portal and authority workbench in a real browser', () => {
     expect(await page.getByTestId('receipt').textContent()).toContain(project.receiptNumber);
   });
 
+  it('shows an agent acting under a mandate who they act for, on every page', async () => {
+    const page = await (await ui.context('fi')).newPage();
+    await signIn(page, ui.stack.base, 'Aino Asiamies', '/');
+    expect(await page.getByTestId('acting-for').count()).toBe(0);
+    await page.getByLabel('asioi puolesta').selectOption({ label: 'Tammerfest ry' });
+    const banner = page.getByTestId('acting-for');
+    await banner.getByText('Tammerfest ry').waitFor();
+    await page.getByRole('link', { name: 'Omat hankkeet' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Omat hankkeet' }).waitFor();
+    await page.getByRole('link', { name: 'Kartta' }).click();
+    await banner.getByText('Tammerfest ry').waitFor();
+    await page.getByLabel('asioi puolesta').selectOption({ label: 'itseäni' });
+    await banner.waitFor({ state: 'detached' });
+  });
+
   it("renders the API documentation page under the platform's Content-Security-Policy", async () => {
     const page = await (await ui.context('fi')).newPage();
     const refused: string[] = [];

@@ -13,6 +13,7 @@ import {
   type ProjectDraft,
 } from '../../ui/src/views/project/draft-form';
 import { permitType } from '../../domain/catalogue';
+import { endOfHelsinkiDay, helsinkiInstant } from '../../ui/src/lib/time';
 
 const numberField: FieldDef = { key: 'n', labelFi: 'Luku', labelEn: 'Number', type: 'number', required: true };
 const textField: FieldDef = { key: 't', labelFi: 'Teksti', labelEn: 'Text', type: 'text', required: true };
@@ -129,5 +130,14 @@ describe('norm forecast (F06)', () => {
     expect(result.toDecision).toBe(projectDays + Math.max(toDecision(noise), toDecision(food)));
     expect(result.toFinal).toBeGreaterThan(result.toDecision);
     expect(normForecastDays(['noise'], true).toDecision - normForecastDays(['noise'], false).toDecision).toBe(14);
+  });
+});
+
+describe('Helsinki wall-clock times (ui/src/lib/time.ts)', () => {
+  it('turns typed Helsinki times into UTC instants in winter and summer', () => {
+    expect(helsinkiInstant('2027-01-15T18:30')).toBe('2027-01-15T16:30:00.000Z');
+    expect(helsinkiInstant('2027-06-15T18:30')).toBe('2027-06-15T15:30:00.000Z');
+    expect(endOfHelsinkiDay('2027-01-15')).toBe('2027-01-15T21:59:59.000Z');
+    expect(endOfHelsinkiDay('2027-06-15')).toBe('2027-06-15T20:59:59.000Z');
   });
 });

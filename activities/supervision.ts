@@ -495,7 +495,11 @@ export function createSupervisionActivities({ db, events }: ActivityDeps) {
             receivedAt: at,
             reporterId: report.reporterId,
             anonymous: report.anonymous ?? true,
-            payload: json(report.activity ? { activity: report.activity } : {}),
+            payload: json({
+              ...(report.activity ? { activity: report.activity } : {}),
+              ...(report.location ? { location: report.location } : {}),
+              ...(report.photo ? { photo: report.photo } : {}),
+            }),
             idempotencyKey: input.key,
           },
         });

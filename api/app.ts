@@ -37,7 +37,19 @@ export async function createApp(deps: AppDeps) {
     res.set('X-Request-Id', res.locals.requestId as string);
     next();
   });
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'worker-src': ["'self'", 'blob:'] } } }));
+  // MapLibre runs its worker from a blob: URL; a production map style on another origin is
+  // fetched (style, tiles, sprites) from there (ADR 0007).
+  const mapOrigin = config.MAP_STYLE_URL?.match(/^https?:\/\//) ? new URL(config.MAP_STYLE_URL).origin : null;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'worker-src': ["'self'", 'blob:'],
+          ...(mapOrigin ? { 'connect-src': ["'self'", mapOrigin], 'img-src': ["'self'", 'data:', mapOrigin] } : {}),
+        },
+      },
+    }),
+  );
   const limits = rateLimiters(config.rateLimits ?? DEFAULT_RATE_LIMITS);
   app.use(['/api/auth/login', '/idp/interaction/:uid/login'], limits.signIn);
   const auth = await installAuth(app, { db, logger, auth: config.auth });

@@ -92,6 +92,13 @@ async function contentType(data: Buffer, declared: string | undefined): Promise<
   return null;
 }
 
+/** A photo's type by its content: JPEG or PNG, null for anything else (citizen observations' photos). */
+export async function sniffImage(data: Buffer): Promise<'image/jpeg' | 'image/png' | null> {
+  const { fileTypeFromBuffer } = await import('file-type/core');
+  const mime = (await fileTypeFromBuffer(data))?.mime;
+  return mime === 'image/jpeg' || mime === 'image/png' ? mime : null;
+}
+
 const ZFileName = z
   .string()
   .trim()

@@ -19,7 +19,7 @@ import {
   sectionCommandSchema,
 } from './schemas';
 import { ZAssessmentQuery } from './sites';
-import { ZStartSupervision, ZSupervisionCommand, ZSupervisionReport } from './supervision';
+import { ZObservationParam, ZStartSupervision, ZSupervisionCommand, ZSupervisionReport } from './supervision';
 import { ZGroupParam, ZRankingQuery, ZReportQuery, ZTopAreasQuery } from './risk-reports';
 import { ZAuditQuery, ZGrantMandate, ZMandateParam } from './mandates';
 import { ZActingFor, ZReturnTo } from './auth/routes';
@@ -168,6 +168,22 @@ export const OPERATIONS: Operation[] = [
     command: true,
     ok: [201, 'Comment stored'],
     errors: [404, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/ui-config',
+    summary: "The UI's runtime settings (the map style, MAP_STYLE_URL)",
+    tag: PUB,
+    access: 'public',
+    ok: [200, 'Settings'],
+  },
+  {
+    method: 'get',
+    path: '/api/supervision-calendar',
+    summary: 'Active supervised sites for the public map: name, address, location, whether supervised now',
+    tag: PUB,
+    access: 'public',
+    ok: [200, 'Sites'],
   },
   {
     method: 'get',
@@ -581,6 +597,17 @@ export const OPERATIONS: Operation[] = [
     errors: [404],
   },
   {
+    method: 'get',
+    path: '/api/sites/:id/observations/:observationId/photo',
+    summary: "An observation's photo (the company: only when the citizen showed their identity)",
+    tag: S,
+    access: 'signed-in',
+    params: ZObservationParam,
+    ok: [200, 'JPEG or PNG'],
+    errors: [404],
+    contentType: 'image/jpeg',
+  },
+  {
     method: 'post',
     path: '/api/sites/:id/supervision',
     summary: 'Start a supervision cycle',
@@ -607,14 +634,14 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/api/sites/:id/supervision/reports',
-    summary: 'Self-monitoring, incident, citizen observation (F29, F30), profile change',
+    summary: 'Self-monitoring, incident, citizen observation (F29, F30) with location and photo, profile change',
     tag: S,
     access: 'public',
     params: ZIdParam,
     body: ZSupervisionReport,
     command: true,
     ok: [202, 'Accepted'],
-    errors: [404, 409],
+    errors: [404, 409, 413, 415, 422],
   },
   // Risk reports
   {

@@ -10,6 +10,9 @@ import { idempotencyKey } from './projects';
 import { asyncRoute, type AppDeps } from './shared';
 import { commandMeta } from './audit';
 
+/** The offline basemap shipped with the UI (ui/public/basemap, ADR 0007). */
+export const DEFAULT_MAP_STYLE_URL = '/basemap/style.json';
+
 /** Catalogue, advice and public notices: what anyone may read, and third-party comments (F18, F23). */
 export const ZDecisionsQuery = z
   .object({
@@ -18,8 +21,13 @@ export const ZDecisionsQuery = z
   })
   .strict();
 
-export function publicRoutes({ db, temporal }: AppDeps): Router {
+export function publicRoutes({ db, temporal, config }: AppDeps): Router {
   const router = Router();
+
+  /** GET /api/ui-config — 200 with the UI's runtime settings: the map style (MAP_STYLE_URL). */
+  router.get('/ui-config', (_req, res) => {
+    res.json({ mapStyleUrl: config.MAP_STYLE_URL ?? DEFAULT_MAP_STYLE_URL });
+  });
 
   /** GET /api/permit-types — 200 with the permit types, their authorities, fields and norms. */
   router.get('/permit-types', (_req, res) => {

@@ -83,7 +83,8 @@ export const ZProjectCommand = z.discriminatedUnion('action', [
 ]);
 export type TProjectCommand = z.infer<typeof ZProjectCommand>;
 
-const ZLonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+/** A point as [longitude, latitude] (WGS 84), the GeoJSON order. */
+export const ZLonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 export const ZImpactArea = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('Polygon'),

@@ -20,7 +20,12 @@ export interface AppDeps {
   /** Document storage and the virus-scan hook; PostgreSQL and the test-signature scanner by default. */
   documents?: Partial<Pick<DocumentSettings, 'store' | 'scanner'>>;
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'UI_DIST'> &
-    Partial<Pick<Config, 'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS' | 'DOCUMENT_MAX_MB' | 'MEETING_URL_TEMPLATE'>> & {
+    Partial<
+      Pick<
+        Config,
+        'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS' | 'DOCUMENT_MAX_MB' | 'MEETING_URL_TEMPLATE' | 'MAP_STYLE_URL'
+      >
+    > & {
       auth: AuthConfig;
       rateLimits?: RateLimits;
     };

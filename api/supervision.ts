@@ -4,6 +4,7 @@
  * report what happens between inspections, and read the plan. The public reads the
  * calendar at week precision only (F28).
  */
+import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -13,6 +14,7 @@ import {
   supervisionCommandUpdate,
   supervisionReportSignal,
   supervisionWorkflowId,
+  type ObservationPhoto,
   type SupervisionCommand,
   type SupervisionReport,
 } from '../workflows/supervision-cycle/messages';
@@ -20,7 +22,8 @@ import type { supervisionCycleWorkflow } from '../workflows/supervision-cycle/wo
 import type { Db } from '../platform/db';
 import { AppError } from './errors';
 import { idempotencyKey } from './projects';
-import { ZIdParam } from './schemas';
+import { ZIdParam, ZLonLat } from './schemas';
+import { postgresDocumentStore, sniffImage, testSignatureScanner } from './documents';
 import { asyncRoute, type AppDeps } from './shared';
 import { allow, viewerOf } from './auth/actor';
 import {
@@ -36,6 +39,10 @@ import { commandMeta } from './audit';
 const ZText = (max: number) => z.string().trim().min(1).max(max);
 const ZGrade = z.enum(['A', 'B', 'C', 'D']);
 const ZFactorId = z.string().min(1).max(120);
+
+/** A report's photo: 180 KB of bytes as base64 fits the API's 256 KB JSON limit with the text. */
+export const MAX_PHOTO_BYTES = 180 * 1024;
+const MAX_PHOTO_BASE64 = Math.ceil(MAX_PHOTO_BYTES / 3) * 4;
 
 export const ZStartSupervision = z.object({ authorityCode: ZText(60) }).strict();
 
@@ -126,6 +133,16 @@ export const ZSupervisionReport = z
     activity: z.array(ZFactorId).max(100).optional(),
     /** Citizen observations: false lets the company see who reported (signed-in reporters only). */
     anonymous: z.boolean().optional(),
+    /** Where it was observed, [longitude, latitude]; the site's own location when left out. */
+    location: ZLonLat.optional(),
+    /** One photo (JPEG or PNG, base64, at most 180 KB); the UI scales it down and drops its metadata. */
+    photo: z
+      .object({
+        contentType: z.enum(['image/jpeg', 'image/png']),
+        data: z.base64().max(MAX_PHOTO_BASE64, 'the photo must be at most 180 KB'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((r) => r.anonymous === undefined || r.kind === 'citizenObservation', {
@@ -161,6 +178,17 @@ function checkAgainstModel(
   }
 }
 
+export const ZObservationParam = z.object({ id: z.uuid(), observationId: z.uuid() });
+
+/** What a report keeps besides its columns (observation.payload). */
+function observationExtra(payload: unknown): { location?: [number, number]; photo?: ObservationPhoto } {
+  return typeof payload === 'object' && payload !== null ? (payload as ReturnType<typeof observationExtra>) : {};
+}
+
+/** The company sees a citizen's photo only when the citizen showed who they are; the authority always. */
+const photoVisible = (authority: boolean, o: { kind: string; anonymous: boolean }) =>
+  authority || o.kind !== 'citizenObservation' || !o.anonymous;
+
 async function siteOr404(db: Db, id: string) {
   const site = await db.site.findUnique({ where: { id } });
   if (!site) throw new AppError('NOT_FOUND', 'Site not found');
@@ -191,8 +219,32 @@ export async function siteFacts(db: Db, site: { id: string; organisationId: stri
   };
 }
 
-export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
+export function supervisionRoutes({ db, temporal, config, documents }: AppDeps): Router {
   const router = Router();
+  const photos = documents?.store ?? postgresDocumentStore(db);
+  const scanner = documents?.scanner ?? testSignatureScanner;
+
+  /**
+   * A report's photo, checked like a workspace upload (type by content: 415; virus scan: 422)
+   * and stored by its SHA-256 before the report is signalled: the workflow gets the key only.
+   */
+  async function storePhoto(photo: { contentType: string; data: string }): Promise<ObservationPhoto> {
+    const data = Buffer.from(photo.data, 'base64');
+    if (data.length === 0 || data.length > MAX_PHOTO_BYTES) {
+      throw new AppError('VALIDATION', 'The photo must be at most 180 KB', {
+        errors: [{ path: 'photo.data', message: 'must be at most 180 KB' }],
+      });
+    }
+    const type = await sniffImage(data);
+    if (!type)
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The photo must be a JPEG or PNG image', { field: 'photo' });
+    const verdict = await scanner.scan(data, 'photo');
+    if (!verdict.clean)
+      throw new AppError('UNPROCESSABLE', `The photo was refused by the virus scan (${verdict.threat})`);
+    const key = `sha256/${createHash('sha256').update(data).digest('hex')}`;
+    await db.$transaction((tx) => photos.put(tx, key, data));
+    return { key, contentType: type, size: data.length };
+  }
 
   /**
    * GET /api/sites/:id/supervision — 200 with the site's latest supervision cycle: phase,
@@ -282,6 +334,7 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
         rows.map((o) => {
           const reporter = o.reporterId ? reporters.get(o.reporterId) : undefined;
           const shown = reporter && (authority || (o.kind === 'citizenObservation' && !o.anonymous));
+          const extra = observationExtra(o.payload);
           return {
             id: o.id,
             kind: o.kind,
@@ -291,6 +344,8 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
             observedAt: o.observedAt.toISOString(),
             receivedAt: o.receivedAt.toISOString(),
             anonymous: o.kind === 'citizenObservation' ? o.anonymous : false,
+            location: extra.location ?? null,
+            photoUrl: extra.photo && photoVisible(authority, o) ? `/api/sites/${id}/observations/${o.id}/photo` : null,
             reporter: shown
               ? authority
                 ? { name: reporter.name, email: reporter.email }
@@ -299,6 +354,35 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
           };
         }),
       );
+    }),
+  );
+
+  /**
+   * GET /api/sites/:id/observations/:observationId/photo — 200 with the photo's bytes; 404
+   * without one. The supervising authority sees every photo; the company only those of reports
+   * whose reporter chose to show their identity (a photo may reveal who took it).
+   */
+  router.get(
+    '/:id/observations/:observationId/photo',
+    asyncRoute(async (req, res) => {
+      const { id, observationId } = ZObservationParam.parse(req.params);
+      const { viewer, facts } = await readableSite(db, res, id);
+      const authority = isSiteAuthority(viewer, facts) || viewer?.role === 'ADMIN';
+      const observation = await db.observation.findFirst({ where: { id: observationId, siteId: id } });
+      const photo = observation && observationExtra(observation.payload).photo;
+      if (!observation || !photo || !photoVisible(authority, observation)) {
+        throw new AppError('NOT_FOUND', 'No photo');
+      }
+      const data = await photos.get(photo.key);
+      if (!data) throw new AppError('NOT_FOUND', 'No photo');
+      res
+        .set({
+          'Content-Type': photo.contentType,
+          'Content-Disposition': 'inline',
+          'Cache-Control': 'private, max-age=3600',
+          'X-Content-Type-Options': 'nosniff',
+        })
+        .send(data);
     }),
   );
 
@@ -415,8 +499,11 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
       if (!cycle || cycle.phase === 'closed') {
         throw new AppError('CONFLICT', 'The site is not under supervision', { allowed: [] });
       }
+      const { photo, ...rest } = report;
+      const stored = photo ? await storePhoto(photo) : undefined;
       const signal: SupervisionReport = {
-        ...report,
+        ...rest,
+        ...(stored ? { photo: stored } : {}),
         idempotencyKey: key,
         // Kept for the authority (F30); the operator sees who reported only when they chose so.
         ...(viewer ? { reporterId: viewer.userId } : {}),
@@ -436,6 +523,35 @@ export function supervisionRoutes({ db, temporal, config }: AppDeps): Router {
  */
 export function publicSupervisionRoutes({ db }: AppDeps): Router {
   const router = Router();
+
+  /**
+   * GET /api/supervision-calendar — 200 with the active supervised sites as the public sees
+   * them: name, address, municipality and location, and whether supervision runs now (then
+   * its calendar is public and citizens may report observations, F30). For the public map.
+   */
+  router.get(
+    '/',
+    asyncRoute(async (_req, res) => {
+      const sites = await db.site.findMany({
+        where: { status: 'active' },
+        include: { cycles: { where: { phase: { not: 'closed' } }, select: { id: true } } },
+        orderBy: { name: 'asc' },
+        take: 2000,
+      });
+      res.json(
+        sites.map((s) => ({
+          id: s.id,
+          name: s.name,
+          address: s.address,
+          municipality: s.municipality,
+          latitude: s.latitude,
+          longitude: s.longitude,
+          underSupervision: s.cycles.length > 0,
+        })),
+      );
+    }),
+  );
+
   router.get(
     '/:id',
     asyncRoute(async (req, res) => {

@@ -51,6 +51,14 @@ const ZConfig = z
       .optional(),
     /** How often the alert dispatcher delivers, in seconds. */
     ALERT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+    /**
+     * The MapLibre style the UI's maps use: the offline basemap shipped with the UI by default,
+     * a tile service's style in production (its origin is then allowed by the CSP).
+     */
+    MAP_STYLE_URL: z
+      .string()
+      .regex(/^(\/[^\s]*|https?:\/\/[^\s]+)$/, 'must be a path starting with / or an http(s) URL')
+      .default('/basemap/style.json'),
   })
   .superRefine((c, ctx) => {
     if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID) {

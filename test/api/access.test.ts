@@ -242,6 +242,18 @@ const ENDPOINTS: Endpoint[] = [
     allowed: EVERYONE,
   },
   {
+    name: "the UI's runtime settings",
+    method: 'GET',
+    path: () => '/api/ui-config',
+    allowed: EVERYONE,
+  },
+  {
+    name: 'supervised sites for the public map',
+    method: 'GET',
+    path: () => '/api/supervision-calendar',
+    allowed: EVERYONE,
+  },
+  {
     name: "a site's public supervision calendar",
     method: 'GET',
     path: () => `/api/supervision-calendar/${siteId}`,
@@ -377,6 +389,7 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'POST /api/projects/:id/documents/:documentId/versions': 'documents.test.ts',
   'GET /api/projects/:id/documents/:documentId/versions/:version/content': 'documents.test.ts',
   'GET /api/sites/:id/observations': 'access.test.ts (citizen observations)',
+  'GET /api/sites/:id/observations/:observationId/photo': 'access.test.ts (citizen observations)',
   'POST /api/sites/:id/supervision': 'projects.test.ts, access.test.ts',
   'POST /api/sites/:id/supervision/commands': 'projects.test.ts, fuzz.test.ts',
   'POST /api/sites/:id/supervision/reports': 'projects.test.ts, access.test.ts',
@@ -748,5 +761,62 @@ describe('citizen observations (F30)', () => {
     );
     companySocket.close();
     expect(JSON.stringify(siteEvents)).not.toContain(DEMO_USERS.resident);
+  });
+
+  it('take a location and a photo; the company sees the photo only when the citizen showed who they are', async () => {
+    const site = await stack.db.handle.db.site.findFirstOrThrow({ where: { name: 'Kahvila Tammela (uusi)' } });
+    // The public map lists the site as supervised (the previous test started its cycle).
+    const listed = await clients.public.request<Array<{ id: string; underSupervision: boolean }>>(
+      'GET',
+      '/api/supervision-calendar',
+    );
+    expect(listed.find((s) => s.id === site.id)).toMatchObject({ underSupervision: true });
+    // A 1×1 PNG.
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    const report = (client: ApiClient, extra: Record<string, unknown>) =>
+      client.raw(
+        'POST',
+        `/api/sites/${site.id}/supervision/reports`,
+        { kind: 'citizenObservation', location: [23.78, 61.49], ...extra },
+        { 'idempotency-key': randomUUID() },
+      );
+    const photo = { contentType: 'image/png', data: png };
+    expect((await report(clients.resident, { description: 'Kuva: roskat', photo })).status).toBe(202);
+    expect((await report(clients.resident, { description: 'Kuva: nimellä', anonymous: false, photo })).status).toBe(
+      202,
+    );
+    const notImage = await report(clients.resident, {
+      description: 'Ei kuva',
+      photo: { contentType: 'image/png', data: Buffer.from('not an image').toString('base64') },
+    });
+    expect([notImage.status, ((await notImage.json()) as { field?: string }).field]).toEqual([415, 'photo']);
+    const tooBig = await report(clients.resident, {
+      description: 'Liian iso',
+      photo: { contentType: 'image/jpeg', data: Buffer.alloc(185 * 1024).toString('base64') },
+    });
+    expect([tooBig.status, ((await tooBig.json()) as { errors: Array<{ path: string }> }).errors[0]!.path]).toEqual([
+      400,
+      'photo.data',
+    ]);
+
+    type Obs = { id: string; description: string; location: number[] | null; photoUrl: string | null };
+    const read = (client: ApiClient) => client.request<Obs[]>('GET', `/api/sites/${site.id}/observations`);
+    await until(
+      'the reports with photos',
+      async () => (await read(clients.supervisor)).filter((o) => o.description.startsWith('Kuva')).length === 2,
+    );
+    const authority = await read(clients.supervisor);
+    const hidden = authority.find((o) => o.description === 'Kuva: roskat')!;
+    expect(hidden.location).toEqual([23.78, 61.49]);
+    expect(hidden.photoUrl).toBe(`/api/sites/${site.id}/observations/${hidden.id}/photo`);
+    const bytes = await clients.supervisor.raw('GET', hidden.photoUrl!);
+    expect([bytes.status, bytes.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(Buffer.from(await bytes.arrayBuffer()).toString('base64')).toBe(png);
+    const company = await read(clients.foodManager);
+    expect(company.find((o) => o.id === hidden.id)!.photoUrl).toBeNull();
+    expect((await clients.foodManager.raw('GET', hidden.photoUrl!)).status).toBe(404);
+    const named = company.find((o) => o.description === 'Kuva: nimellä')!;
+    expect((await clients.foodManager.raw('GET', named.photoUrl!)).status).toBe(200);
+    expect((await clients.public.raw('GET', hidden.photoUrl!)).status).toBe(401);
   });
 });

@@ -55,6 +55,12 @@ export type SupervisionCommand = CommandMeta & SupervisionCommandBody;
 export type SupervisionAction = SupervisionCommand['action'];
 
 /** What reaches supervision between inspections; signals, so reporters never wait on the workflow. */
+export interface ObservationPhoto {
+  key: string;
+  contentType: string;
+  size: number;
+}
+
 export interface SupervisionReport {
   kind: ReportKind;
   idempotencyKey: string;
@@ -71,6 +77,10 @@ export interface SupervisionReport {
   reporterId?: string;
   /** Citizen observations: hide the reporter from the company (the default). */
   anonymous?: boolean;
+  /** Where it was observed, [longitude, latitude]. */
+  location?: [number, number];
+  /** The photo, already stored by the API: the workflow carries its key, never its bytes. */
+  photo?: ObservationPhoto;
 }
 
 export interface SupervisionSettings extends WorkflowSettings {

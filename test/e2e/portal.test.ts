@@ -5,9 +5,11 @@
  * context, confirms receipt.
  */
 import type { Page } from 'playwright-core';
-import { AUTHORITY_USERS, DEMO_USERS } from '../../prisma/seed';
-import { ApiClient } from '../../api/client';
+import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
+import { ApiClient, CaseParties } from '../../api/client';
 import { signIn, screenshot, useBrowserStack } from '../support/browser';
+import { submitThroughApi } from '../support/http-cases';
+import { MEDIUM_RISK } from '../support/cases';
 
 const ui = useBrowserStack();
 
@@ -125,6 +127,61 @@ describe('customer portal and authority workbench in a real browser', () => {
     await customer.getByRole('heading', { name: 'Permits' }).waitFor();
     expect(await customer.locator('html').getAttribute('lang')).toBe('en');
     await screenshot(customer, 'portal-timeline-en');
+  });
+
+  it('an authority asks for information and opens a hearing; the customer answers on the live page', async () => {
+    const base = ui.stack.base;
+    const parties = new CaseParties(base, DEMO_USERS.organiser, AUTHORITY_USERS);
+    const { id } = await parties.createProject({ organisationId: DEMO.festivalOrgId, title: 'Kuulemiskoe 2027' });
+    await submitThroughApi(parties, id, MEDIUM_RISK);
+
+    const clerk = await (await ui.context('fi')).newPage();
+    await signIn(clerk, base, 'Kaisa Käsittelijä', `/projects/${id}`);
+    const noise = clerk.locator('[data-permit="noise"]');
+    await noise.getByRole('button', { name: 'Pyydä lisätietoja' }).waitFor();
+    // Another authority's permit offers this clerk no actions at all.
+    expect(
+      await clerk.locator('[data-permit="public-event"]').getByRole('button', { name: 'Pyydä lisätietoja' }).count(),
+    ).toBe(0);
+
+    const customer = await (await ui.context('fi')).newPage();
+    await signIn(customer, base, 'Olli Oksanen', `/projects/${id}`);
+    await customer.locator('[data-permit="noise"]').getByTestId('waiting-on').getByText('viranomaista').waitFor();
+
+    await noise.getByRole('button', { name: 'Pyydä lisätietoja' }).click();
+    await noise.getByLabel('Kysymys hakijalle').fill('Mihin suuntaan kaiuttimet osoittavat?');
+    await noise.getByLabel('Vastattava viimeistään').fill('2027-05-31');
+    await noise.getByRole('button', { name: 'Pyydä lisätietoja' }).click();
+
+    // The customer's open page shows the request and that the permit now waits on them.
+    const theirs = customer.locator('[data-permit="noise"]');
+    await theirs.getByText('Mihin suuntaan kaiuttimet osoittavat?').waitFor();
+    await theirs.getByTestId('waiting-on').getByText('hakijaa').waitFor();
+    await theirs.getByRole('button', { name: 'Vastaa' }).click();
+    await theirs.getByLabel('Vastaus').fill('Pohjoiseen, poispäin asutuksesta.');
+    await theirs.getByRole('button', { name: 'Vastaa' }).click();
+    await noise.getByText('Pohjoiseen, poispäin asutuksesta.').waitFor();
+
+    // The hearing: texts, period and the impact area chosen without a mouse.
+    await noise.getByRole('button', { name: 'Avaa kuuleminen' }).click();
+    await noise.getByLabel('Kuulutusteksti suomeksi').fill('Ulkoilmakonsertti Laukontorilla.');
+    await noise.getByLabel('Kuulutusteksti englanniksi').fill('Open-air concert at Laukontori.');
+    await noise.getByLabel('Keskipiste paikan mukaan').selectOption({ label: 'Tampere (keskusta)' });
+    await noise.getByLabel('Säde metreinä').fill('800');
+    await screenshot(clerk, 'authority-open-hearing-fi');
+    await noise.getByRole('button', { name: 'Avaa kuuleminen' }).click();
+    await noise.getByTestId('permit-step').getByText('Kuuleminen').waitFor();
+    await theirs.getByRole('link', { name: /Kuulutus: Kuulemiskoe 2027/ }).waitFor();
+
+    const notices = (await (await parties.customer()).raw('GET', '/api/notices').then((r) => r.json())) as Array<{
+      projectId: string;
+      open: boolean;
+      area: { type: string; center: [number, number]; radiusMeters: number };
+    }>;
+    const notice = notices.find((n) => n.projectId === id);
+    expect(notice).toMatchObject({ open: true, area: { type: 'Circle', radiusMeters: 800 } });
+    expect(notice!.area.center[0]).toBeCloseTo(23.761, 3);
+    expect(notice!.area.center[1]).toBeCloseTo(61.4978, 3);
   });
 
   it('lets a customer cancel a project with a confirmation and shows the receipt', async () => {

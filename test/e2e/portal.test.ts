@@ -21,11 +21,18 @@ async function answerQuestionnaire(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Seuraava' }).click();
   await page.getByLabel('Arvioitu osallistujamäärä').fill('150');
   await page.getByRole('button', { name: 'Seuraava' }).click();
-  // Every remaining question is a yes/no question answered "no", until the result shows.
-  while (!(await page.getByRole('heading', { name: 'Tarvitsemasi luvat' }).isVisible())) {
+  // Every remaining question is a yes/no question answered "no"; the progress line says when
+  // the last one is reached.
+  for (;;) {
+    const progress = (await page.getByText(/^Kysymys \d+ \/ \d+$/).textContent()) ?? '';
+    const [n, total] = (progress.match(/\d+/g) ?? []).map(Number);
     await page.getByRole('radio', { name: 'Ei' }).check();
-    await page.getByRole('button', { name: /Seuraava|Näytä tarvittavat luvat/ }).click();
+    if (n === total) break;
+    await page.getByRole('button', { name: 'Seuraava' }).click();
+    await page.getByText(`Kysymys ${n! + 1} / ${total}`).waitFor();
   }
+  await page.getByRole('button', { name: 'Näytä tarvittavat luvat' }).click();
+  await page.getByRole('heading', { name: 'Tarvitsemasi luvat' }).waitFor();
 }
 
 /** Fills every field the "blocks submission" list names, through the list's links. */

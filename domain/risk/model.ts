@@ -183,12 +183,4 @@ export function loadRiskModel(data: unknown): RiskModel {
   return result.data;
 }
 
-/** The factors of an area that apply to a group (empty when the area does not apply). */
-export function applicableFactors(model: RiskModel, group: TargetGroup, areaId: string): RiskFactor[] {
-  const rule = group.areas[areaId];
-  if (!rule) return [];
-  const inArea = model.factors.filter((f) => f.area === areaId);
-  if (rule === 'all') return inArea;
-  if ('only' in rule) return inArea.filter((f) => rule.only.includes(f.id));
-  return inArea.filter((f) => !rule.except.includes(f.id));
-}
+export { applicableFactors } from './factors';

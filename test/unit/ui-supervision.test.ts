@@ -12,7 +12,6 @@ import {
 } from '../../ui/src/views/supervision/calendar';
 import { axisFor, layoutChart, niceMax, stackSegments, wrapLabel } from '../../ui/src/views/supervision/chart';
 import {
-  applicableFactors as uiApplicable,
   checkInspection,
   currentGrades,
   derivedFactors,
@@ -37,7 +36,7 @@ import {
   topAreasChart,
   type RankedSite,
 } from '../../ui/src/views/supervision/reports';
-import { RISK_MODELS, applicableFactors, assess, riskModel } from '../../domain/risk';
+import { RISK_MODELS, assess, riskModel } from '../../domain/risk';
 import { HELSINKI, helsinkiWeek, intervalDays } from '../../domain/supervision';
 
 const food = riskModel('food-2008')!;
@@ -232,18 +231,6 @@ describe('chart geometry', () => {
 });
 
 describe('inspection form', () => {
-  it('applies factors exactly as the engine does, for every group of every model', () => {
-    for (const model of RISK_MODELS) {
-      for (const group of model.groups) {
-        for (const area of model.areas) {
-          expect(uiApplicable(model, group, area.id).map((f) => f.id)).toEqual(
-            applicableFactors(model, group, area.id).map((f) => f.id),
-          );
-        }
-      }
-    }
-  });
-
   it('grades exactly the factors the engine misses when nothing is graded', () => {
     const presenceIds = (model: typeof food, groupId: string) =>
       presenceChoices(model, groupId, []).flatMap((a) => a.factors.map((f) => f.id));

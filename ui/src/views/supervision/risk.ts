@@ -6,8 +6,10 @@
  */
 import type { Grade, RiskArea, RiskFactor, RiskModel, TargetGroup } from '../../../../domain/risk/model';
 import type { Assessment } from '../../../../domain/risk/engine';
+import { applicableFactors } from '../../../../domain/risk/factors';
 
 export type { Assessment, Grade, RiskArea, RiskFactor, RiskModel, TargetGroup };
+export { applicableFactors };
 export const GRADE_LETTERS: readonly Grade[] = ['A', 'B', 'C', 'D'];
 
 /** GET /api/sites/:id/assessment */
@@ -22,16 +24,6 @@ export interface SiteAssessment {
 export interface AreaFactors {
   area: RiskArea;
   factors: RiskFactor[];
-}
-
-/** The factors of an area that apply to a group (the model's `all` / `only` / `except` rule). */
-export function applicableFactors(model: RiskModel, group: TargetGroup, areaId: string): RiskFactor[] {
-  const rule = group.areas[areaId];
-  if (!rule) return [];
-  const inArea = model.factors.filter((f) => f.area === areaId);
-  if (rule === 'all') return inArea;
-  if ('only' in rule) return inArea.filter((f) => rule.only.includes(f.id));
-  return inArea.filter((f) => !rule.except.includes(f.id));
 }
 
 export const groupOf = (model: RiskModel, groupId: string): TargetGroup | undefined =>

@@ -54,6 +54,16 @@ const kindTitle = (locale: string, kind: string) => {
   return title === `kind.${kind}` ? text(locale, 'subject.default') : title;
 };
 
+/** Users following this kind of alert (or every kind) in an area that meets `area`. */
+async function subscribersMeeting(tx: Tx, alertKind: string, area: ImpactArea): Promise<string[]> {
+  const subscriptions = await tx.areaSubscription.findMany({
+    where: { OR: [{ kinds: { isEmpty: true } }, { kinds: { has: alertKind } }] },
+  });
+  return [
+    ...new Set(subscriptions.filter((s) => areasMeet(s.area as unknown as ImpactArea, area)).map((s) => s.userId)),
+  ];
+}
+
 /** The users behind a notification's recipient. */
 async function recipients(tx: Tx, kind: string, recipient: string, now: Date, alertKind: string): Promise<string[]> {
   if (kind === 'impactArea') {
@@ -64,13 +74,14 @@ async function recipients(tx: Tx, kind: string, recipient: string, now: Date, al
       select: { area: true },
     });
     if (!notice) return [];
-    const subscriptions = await tx.areaSubscription.findMany({
-      where: { OR: [{ kinds: { isEmpty: true } }, { kinds: { has: alertKind } }] },
-    });
-    const impact = notice.area as unknown as ImpactArea;
-    return [
-      ...new Set(subscriptions.filter((s) => areasMeet(s.area as unknown as ImpactArea, impact)).map((s) => s.userId)),
-    ];
+    return subscribersMeeting(tx, alertKind, notice.area as unknown as ImpactArea);
+  }
+  if (kind === 'siteArea') {
+    // An incident at a site: everyone whose subscribed area covers the site's location (F41).
+    const site = await tx.site.findUnique({ where: { id: recipient }, select: { latitude: true, longitude: true } });
+    if (site?.latitude == null || site.longitude == null) return [];
+    const at: ImpactArea = { type: 'Circle', center: [site.longitude, site.latitude], radiusMeters: 1 };
+    return subscribersMeeting(tx, alertKind, at);
   }
   if (kind === 'organisation') {
     const users = await tx.user.findMany({

@@ -503,6 +503,19 @@ export function createSupervisionActivities({ db, events }: ActivityDeps) {
             idempotencyKey: input.key,
           },
         });
+        if (report.kind === 'incident' && !report.nearMiss && cycle.site.latitude !== null) {
+          // F41: residents who follow an area around the site hear of the incident; the
+          // company's description stays with supervision, the alert names the site and day.
+          await notify(tx, {
+            projectId: cycle.projectId,
+            recipientKind: 'siteArea',
+            recipient: cycle.siteId,
+            kind: 'incidentReported',
+            payload: { siteId: cycle.siteId, title: cycle.site.name, observedAt: observedAt.toISOString() },
+            key: `${input.key}:area`,
+            at,
+          });
+        }
         if (report.kind === 'profileChange' && report.activity) {
           await tx.site.update({ where: { id: cycle.siteId }, data: { activity: report.activity } });
         }

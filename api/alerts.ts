@@ -24,8 +24,8 @@ export const ZAreaSubscription = z
     name: z.string().trim().min(1).max(100),
     area: ZImpactArea,
     kinds: z
-      .array(z.enum(['noticePublished', 'decisionPublished']))
-      .max(2)
+      .array(z.enum(['noticePublished', 'decisionPublished', 'incidentReported']))
+      .max(3)
       .default([]),
   })
   .strict();

@@ -79,7 +79,7 @@ async function cancelledProject(title: string) {
 }
 
 const mine = (client: ApiClient) =>
-  client.request<{ unread: number; alerts: Array<{ id: string; kind: string; projectId: string }> }>(
+  client.request<{ unread: number; alerts: Array<{ id: string; kind: string; projectId: string; payload: unknown }> }>(
     'GET',
     '/api/alerts',
   );
@@ -276,6 +276,36 @@ describe('alerts (F39–F41)', () => {
     const [home] = await resident.request<Array<{ id: string }>>('GET', '/api/subscriptions');
     expect((await clients.supervisor.raw('DELETE', `/api/subscriptions/${home!.id}`)).status).toBe(404);
     expect((await resident.raw('DELETE', `/api/subscriptions/${home!.id}`)).status).toBe(204);
+  });
+
+  it('alerts residents whose area covers a supervised site when an incident is reported there', async () => {
+    const resident = await ApiClient.signIn(stack.base, DEMO_USERS.resident);
+    const db = stack.db.handle.db;
+    const site = await db.site.findFirstOrThrow({ where: { latitude: { not: null } }, orderBy: { name: 'asc' } });
+    const around = { type: 'Circle', center: [site.longitude, site.latitude], radiusMeters: 300 };
+    const far = { type: 'Circle', center: [site.longitude! + 1, site.latitude], radiusMeters: 300 };
+    const follow = (client: ApiClient, name: string, area: object, kinds: string[]) =>
+      client.raw('POST', '/api/subscriptions', { name, area, kinds });
+    expect((await follow(resident, 'Lähellä', around, ['incidentReported'])).status).toBe(201);
+    expect((await follow(clients.supervisor, 'Vain kuulutukset', around, ['noticePublished'])).status).toBe(201);
+    expect((await follow(clients.organiser, 'Kaukana', far, ['incidentReported'])).status).toBe(201);
+    // What the supervision activity writes for an incident (test/workflows/supervision-cycle.test.ts).
+    await db.notification.create({
+      data: {
+        recipientKind: 'siteArea',
+        recipient: site.id,
+        kind: 'incidentReported',
+        payload: { siteId: site.id, title: site.name },
+        createdAt: new Date(),
+        idempotencyKey: randomUUID(),
+      },
+    });
+    await alerts.fanOutAlerts();
+    const incidents = async (client: ApiClient) =>
+      (await mine(client)).alerts.filter((a) => a.kind === 'incidentReported').map((a) => a.payload);
+    expect(await incidents(resident)).toEqual([{ siteId: site.id, title: site.name }]);
+    expect(await incidents(clients.supervisor)).toEqual([]);
+    expect(await incidents(clients.organiser)).toEqual([]);
   });
 
   it('marks alerts read for their owner only', async () => {

@@ -344,6 +344,7 @@ describe('my living environment', () => {
     }
     await page.getByRole('status').getByText('Alue, jossa 3 kulmapistettä').waitFor();
     await page.getByLabel('päätöksistä').uncheck();
+    await page.getByLabel('poikkeamista alueen valvontakohteissa').uncheck();
     await page.getByRole('button', { name: 'Tallenna alue' }).click();
     await page.getByTestId('living-saved').getByText('seuraat nyt aluetta ”Mökki”').waitFor();
     await page.getByTestId('subscriptions').locator('strong', { hasText: 'Mökki' }).waitFor();
@@ -360,7 +361,7 @@ describe('my living environment', () => {
         id: expect.any(String),
         name: 'Koti',
         area: { type: 'Circle', center: [23.761, 61.4978], radiusMeters: 800 },
-        kinds: ['noticePublished', 'decisionPublished'],
+        kinds: ['noticePublished', 'decisionPublished', 'incidentReported'],
       },
       {
         id: expect.any(String),

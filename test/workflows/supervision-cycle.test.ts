@@ -37,6 +37,8 @@ async function newSite(model: string, targetGroup: string, activity: string[]) {
       name: `Site ${randomUUID().slice(0, 8)}`,
       address: 'Hämeenkatu 1',
       municipality: 'Tampere',
+      latitude: 61.4981,
+      longitude: 23.761,
       riskModel: model,
       targetGroup,
       activity,
@@ -201,6 +203,13 @@ describe('supervisionCycleWorkflow on a real Temporal server', () => {
         toRiskClass: risen.riskClass,
       });
       expect(daysBetween(inspected.lastInspectionAt!, forward.plan!.dueAt)).toBe(intervalDays(risen.frequencyPerYear!));
+      // Residents following the area hear of the incident: one notification to the site's area,
+      // naming the site, not the company's description (F41).
+      const incidentAlerts = (await notifications('incidentReported')).filter((n) => n.recipient === site.id);
+      expect(incidentAlerts.map((n) => [n.recipientKind, (n.payload as { title: string }).title])).toEqual([
+        ['siteArea', site.name],
+      ]);
+      expect(JSON.stringify(incidentAlerts[0]!.payload)).not.toContain('Leak');
 
       // A clean self-monitoring report does not move the date later.
       await cycle.report({ kind: 'selfMonitoring', description: 'Monthly checks fine', deviation: false });

@@ -45,7 +45,7 @@ export interface Subscription {
   id: string;
   name: string;
   area: ImpactArea;
-  kinds: Array<'noticePublished' | 'decisionPublished'>;
+  kinds: Array<'noticePublished' | 'decisionPublished' | 'incidentReported'>;
 }
 
 export interface PermitTypeName {

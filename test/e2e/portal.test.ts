@@ -146,6 +146,11 @@ describe('customer portal and authority workbench in a real browser', () => {
     await signIn(clerk, base, 'Kaisa Käsittelijä', `/projects/${id}`);
     const noise = clerk.locator('[data-permit="noise"]');
     await noise.getByRole('button', { name: 'Pyydä lisätietoja' }).waitFor();
+    // The clerk's own permit comes first; the in-page navigation jumps within the case.
+    expect(await clerk.locator('[data-permit]').first().getAttribute('data-permit')).toBe('noise');
+    await clerk.getByRole('navigation', { name: 'Tällä sivulla' }).getByRole('link', { name: 'Viestit' }).click();
+    expect(new URL(clerk.url()).hash).toBe('#messages-title');
+    expect(new URL(clerk.url()).pathname).toBe(`/projects/${id}`);
     // Another authority's permit offers this clerk no actions at all.
     expect(
       await clerk.locator('[data-permit="public-event"]').getByRole('button', { name: 'Pyydä lisätietoja' }).count(),

@@ -48,6 +48,8 @@ export function installLinkHandler(): void {
     const a = (event.target as Element | null)?.closest?.('a');
     if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
     if (/^\/(api|idp|socket\.io)(\/|$)/.test(a.pathname)) return;
+    // A link within the page (#section) is the browser's to follow.
+    if (a.hash && a.pathname === location.pathname && a.search === location.search) return;
     event.preventDefault();
     navigate(a.pathname + a.search);
   });

@@ -109,6 +109,10 @@ describe('customer portal and authority workbench in a real browser', () => {
     // confirms receipt; a disabled action says why.
     const authority = await (await ui.context('fi')).newPage();
     await signIn(authority, base, 'Pekka Poliisi', '/work');
+    // Every step in the queue's filter has a name (project steps before receipt, permit steps after).
+    const stepNames = await authority.getByLabel('Vaihe').locator('option').allTextContents();
+    expect(stepNames).toContain('Vastaanotto');
+    expect(stepNames.filter((n) => /^(permitStep|step)\./.test(n))).toEqual([]);
     await authority.getByTestId('work-queue').getByRole('link', { name: 'Selainkoe 2027' }).click();
     await authority.getByRole('heading', { level: 1, name: 'Selainkoe 2027' }).waitFor();
     await authority.locator('[data-action="request-info-public-event"]').waitFor({ state: 'detached' });

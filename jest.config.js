@@ -35,6 +35,7 @@ module.exports = {
     project('workflows', integration),
     project('api', integration),
     project('topology', integration),
+    project('faults', integration),
     project('e2e', integration),
   ],
   testTimeout: 120000,

@@ -49,6 +49,10 @@ const ZConfig = z
       .string()
       .regex(/^https:\/\/[^\s]*\{room\}[^\s]*$/, 'must be an https URL containing {room}')
       .optional(),
+    /** Sign-in starts per minute per client address (api/limits.ts). */
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+    /** Third-party comments and citizen observations per minute per client address. */
+    RATE_LIMIT_PUBLIC_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
     /** How often the alert dispatcher delivers, in seconds. */
     ALERT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
     /**

@@ -30,7 +30,14 @@ async function main(): Promise<void> {
       db: handle.db,
       temporal,
       logger,
-      config: { ...config, auth: authSettings(config) },
+      config: {
+        ...config,
+        auth: authSettings(config),
+        rateLimits: {
+          signInPerMinute: config.RATE_LIMIT_SIGN_IN_PER_MINUTE,
+          publicWritesPerMinute: config.RATE_LIMIT_PUBLIC_WRITES_PER_MINUTE,
+        },
+      },
     });
     publisher = live;
     // Workers in other processes: PostgreSQL announces their committed room events.

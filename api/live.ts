@@ -102,6 +102,14 @@ export class LiveFeed {
       const newest = recent.at(-1)?.seq ?? Math.min(...sockets.map((s) => LiveFeed.seqs(s).get(room) ?? 0));
       const fresh = await this.read(room, newest, PAGE);
       this.recent.set(room, [...recent, ...fresh].slice(-RECENT));
+      // The sockets that had everything up to `newest` (usually all of them) get the fresh
+      // events as one broadcast, encoded once; any others catch up one by one from their seq.
+      const upToDate = sockets.filter((s) => s.connected && LiveFeed.seqs(s).get(room) === newest);
+      if (fresh.length > 0 && upToDate.length > 1) {
+        const ids = upToDate.map((s) => s.id);
+        for (const event of fresh) this.io.to(ids).emit('room:event', event);
+        for (const socket of upToDate) LiveFeed.seqs(socket).set(room, fresh[fresh.length - 1]!.seq);
+      }
       for (const socket of sockets) await this.catchUp(socket, room);
     });
   }

@@ -22,6 +22,24 @@ import { ensureDebianPackages, hasPostgres, startPostgres } from '../../scripts/
 export const require = createRequire(import.meta.url);
 export const dist = (...p) => require(path.join(root, 'dist', ...p));
 
+const cleanups = new Set();
+/** Runs every registered clean-up (newest first) when the benchmark is interrupted. */
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    for (const fn of [...cleanups].reverse()) await fn().catch(() => undefined);
+    process.exit(130);
+  });
+}
+/** Wraps a stop function so an interrupted benchmark also runs it; calling it unregisters it. */
+function registered(stop) {
+  const once = async () => {
+    cleanups.delete(once);
+    await stop();
+  };
+  cleanups.add(once);
+  return once;
+}
+
 export function prepare() {
   ensureDebianPackages([{ name: 'postgresql', check: hasPostgres }]);
   ensureDependencies({ quiet: true });
@@ -54,13 +72,13 @@ export async function database(name = `bench_${randomUUID().slice(0, 8)}`) {
   return {
     url: url.toString(),
     server,
-    async drop() {
+    drop: registered(async () => {
       const c = new Client({ connectionString: base });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
       server?.stop();
-    },
+    }),
   };
 }
 
@@ -73,23 +91,31 @@ export async function temporalDevServer() {
   await waitForPort(port, 60_000);
   return {
     address: `127.0.0.1:${port}`,
-    async stop() {
+    stop: registered(async () => {
       await stopChild(child);
       fs.rmSync(dir, { recursive: true, force: true });
-    },
+    }),
   };
 }
 
-/** Starts dist/platform/main.js with the role; resolves once it reports ready over IPC. */
-export function startProcess(role, env) {
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'platform', 'main.js')], {
+const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-logs-'));
+
+/**
+ * Starts dist/platform/main.js with the role; resolves once it reports ready over IPC. Its
+ * output goes to a log file in a temporary directory (named in the error if it fails).
+ */
+export function startProcess(role, env, nodeArgs = []) {
+  const logFile = path.join(logDir, `${role}-${randomUUID().slice(0, 8)}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist', 'platform', 'main.js')], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', UI_DIST: '', ...env, ROLE: role, SERVICE_NAME: role },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', out, out, 'ipc'],
   });
+  fs.closeSync(out);
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}; its log: ${logFile}`)));
   });
 }
 
@@ -112,7 +138,8 @@ export async function startPlatform({ databaseUrl, temporalAddress, workers = 1,
     ...env,
   };
   const children = await Promise.all([
-    startProcess('api', { ...common, PORT: String(port) }),
+    // BENCH_API_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the API.
+    startProcess('api', { ...common, PORT: String(port) }, process.env.BENCH_API_NODE_ARGS?.split(' ') ?? []),
     ...Array.from({ length: workers }, () => startProcess('worker', common)),
   ]);
   return {
@@ -120,8 +147,8 @@ export async function startPlatform({ databaseUrl, temporalAddress, workers = 1,
     taskQueue,
     api: children[0],
     workers: children.slice(1),
-    async stop() {
+    stop: registered(async () => {
       await Promise.all(children.map((c) => stopChild(c, 5000)));
-    },
+    }),
   };
 }

@@ -88,6 +88,25 @@ describe('live project rooms', () => {
     expect(seqs(again.received, room())).toEqual(range(lastSeen + 1, await roomCount(room())));
   });
 
+  it('a crowded room: sockets up to date share one broadcast, a late joiner catches up, each gets every event once in order', async () => {
+    const start = await roomCount(room());
+    const crowd = Array.from({ length: 12 }, () => socketOf(organiser));
+    for (const s of crowd) expect((await s.join(room())).seq).toBe(start);
+    await answer();
+    await answer();
+    // One joins from an older seq while the others are up to date: it is caught up on its own.
+    const late = socketOf(organiser);
+    expect((await late.join(room(), Math.max(0, start - 2))).ok).toBe(true);
+    for (let i = 0; i < 3; i++) await answer();
+    const total = await roomCount(room());
+    await until('every socket', async () =>
+      [...crowd, late].every((s) => s.received.length >= total - (s === late ? Math.max(0, start - 2) : start)),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    for (const s of crowd) expect(seqs(s.received, room())).toEqual(range(start + 1, total));
+    expect(seqs(late.received, room())).toEqual(range(Math.max(0, start - 2) + 1, total));
+  });
+
   it('two API processes each deliver an event once to their own sockets', async () => {
     const onFirst = socketOf(organiser);
     const onSecond = socketOf(organiser, second.base);

@@ -69,13 +69,18 @@ export const ROOM_EVENTS_CHANNEL = 'room_events';
  * every event before it; the notification goes out on commit (and never on rollback).
  */
 export async function appendRoomEvent(tx: Tx, room: string, kind: string, payload: object): Promise<number> {
+  // The room's lock is held until commit, so every writer to a busy room (an authority's work
+  // queue) waits for it: after taking it, one statement numbers, inserts and announces.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${room}, 0))`;
-  const next = await tx.$queryRaw<Array<{ seq: number }>>`
-    SELECT COALESCE(MAX(seq), 0)::int + 1 AS seq FROM "RoomEvent" WHERE room = ${room}`;
-  const seq = next[0]!.seq;
-  await tx.roomEvent.create({ data: { room, seq, kind, payload: payload as Prisma.InputJsonValue } });
-  await tx.$executeRaw`SELECT pg_notify(${ROOM_EVENTS_CHANNEL}, ${room})`;
-  return seq;
+  const added = await tx.$queryRaw<Array<{ seq: number }>>`
+    WITH added AS (
+      INSERT INTO "RoomEvent" (room, seq, kind, payload)
+      SELECT ${room}, COALESCE(MAX(seq), 0) + 1, ${kind}, ${JSON.stringify(payload)}::jsonb
+      FROM "RoomEvent" WHERE room = ${room}
+      RETURNING seq
+    )
+    SELECT added.seq FROM added, LATERAL (SELECT pg_notify(${ROOM_EVENTS_CHANNEL}, ${room})) AS announced`;
+  return added[0]!.seq;
 }
 
 /**
@@ -182,6 +187,21 @@ export async function notify(
   });
 }
 
+/** PostgreSQL's unique_violation, as Prisma reports it (P2002) or as the driver does (23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as {
+    code?: string;
+    cause?: { code?: string };
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
+  };
+  return (
+    e?.code === 'P2002' ||
+    e?.code === '23505' ||
+    e?.cause?.code === '23505' ||
+    e?.meta?.driverAdapterError?.cause?.originalCode === '23505'
+  );
+}
+
 /**
  * The shape of every read-model write: in one transaction, return the first run's result
  * when the key is already written, otherwise write and append the timeline event; publish
@@ -192,11 +212,21 @@ export async function writeOnce<R>(
   key: string,
   write: (tx: Tx) => Promise<{ result: R; message: TimelineEventMessage }>,
 ): Promise<R> {
-  const written = await deps.db.$transaction(async (tx) => {
-    const earlier = await earlierResult<R>(tx, key);
-    if (earlier) return { result: earlier, message: null };
-    return write(tx);
-  });
+  const attempt = () =>
+    deps.db.$transaction(async (tx) => {
+      const earlier = await earlierResult<R>(tx, key);
+      if (earlier) return { result: earlier, message: null };
+      return write(tx);
+    });
+  let written: Awaited<ReturnType<typeof attempt>>;
+  try {
+    written = await attempt();
+  } catch (err) {
+    // The same key written at the same moment by another process: its transaction committed
+    // first and ours hit the unique key. Once more, the earlier result is there to return.
+    if (!isUniqueViolation(err)) throw err;
+    written = await attempt();
+  }
   if (written.message) {
     publishAll(deps.events, [written.message], (err) => deps.logger.warn({ err }, 'live publish failed'));
   }

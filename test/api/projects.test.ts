@@ -9,7 +9,8 @@ import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 import { hearingCommand } from '../support/cases';
 import type { AdviceAnswers } from '../../domain/advice';
 
-const stack = useApiStack();
+// Comments from one address arrive in bursts here (a rate limit of its own is tested in access.test.ts).
+const stack = useApiStack({ rateLimits: { signInPerMinute: 1000, publicWritesPerMinute: 100_000 } });
 let db: ApiStack['db'];
 let base: string;
 let parties: CaseParties;
@@ -216,6 +217,37 @@ describe('API against real PostgreSQL and Temporal', () => {
     // The anonymous name is nowhere the company can read.
     const timeline = await organiser.request<unknown[]>('GET', `/api/projects/${id}/timeline`);
     expect(JSON.stringify(timeline)).not.toContain('Riikka Rantanen');
+    await parties.command(id, { action: 'cancel' });
+  });
+
+  it('takes a burst of comments at once, each exactly once, and none once the hearing is cancelled', async () => {
+    const { id } = await parties.createProject({ organisationId: DEMO.festivalOrgId, title: 'Ruuhkakuulutus' });
+    await submitThroughApi(parties, id, FESTIVAL);
+    await parties.sectionCommand(id, 'noise', hearingCommand(60_000));
+    const notices = await organiser.request<Array<{ id: string; projectId: string }>>('GET', '/api/notices');
+    const notice = notices.find((n) => n.projectId === id)!;
+    const keys = Array.from({ length: 60 }, () => randomUUID());
+    const send = (key: string, i: number) =>
+      anonymousPost(
+        `/api/notices/${notice.id}/comments`,
+        { kind: 'opinion', authorName: `Asukas ${i}`, anonymous: false, text: `Mielipide ${i}` },
+        { 'idempotency-key': key },
+      );
+    // Every key twice, all at once: 120 requests, 60 comments.
+    const answers = await Promise.all([...keys, ...keys].map((key, i) => send(key, i % keys.length)));
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 201));
+    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { id: string }).id));
+    expect(ids.slice(0, 60)).toEqual(ids.slice(60));
+    const db = stack.db.handle.db;
+    expect(await db.comment.count({ where: { noticeId: notice.id } })).toBe(60);
+    expect(await db.timelineEvent.count({ where: { projectId: id, type: 'comment' } })).toBe(60);
+
+    // The permit's section is cancelled during the hearing: the notice takes nothing more.
+    await parties.sectionCommand(id, 'noise', { action: 'cancel', reason: 'Tapahtuma ei toteudu' });
+    const late = await send(randomUUID(), 0);
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({ title: 'The notice period is closed', step: 'cancelled' });
+    expect(await db.comment.count({ where: { noticeId: notice.id } })).toBe(60);
     await parties.command(id, { action: 'cancel' });
   });
 

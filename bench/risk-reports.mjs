@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { ensureBuild, ensureDependencies, freePort, root } from '../scripts/lib/tools.mjs';
 import { startPostgres } from '../scripts/lib/postgres.mjs';
+import { writeResult } from './lib/results.mjs';
 
 ensureDependencies({ quiet: true });
 ensureBuild({ quiet: true });
@@ -257,6 +258,7 @@ async function main() {
     const organisationId = (await handle.db.organisation.findFirstOrThrow()).id;
     const data = await load(url, organisationId);
     process.stdout.write(`${JSON.stringify({ benchmark: 'risk-report-data', ...data, node: process.version })}\n`);
+    const measured = [];
     httpServer = http.createServer();
     await new Promise((r) => httpServer.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${httpServer.address().port}`;
@@ -283,20 +285,20 @@ async function main() {
       ['class counts (CSV)', (w) => `/class-counts${query(w, { format: 'csv' })}`],
     ];
     for (const [name, pathFor] of reports) {
-      process.stdout.write(`${JSON.stringify(await measure(get, name, pathFor))}\n`);
+      const row = await measure(get, name, pathFor);
+      measured.push(row);
+      process.stdout.write(`${JSON.stringify(row)}\n`);
     }
     // The full ranking as CSV is an export of every site, not an interactive report: timed, no target.
     const t = process.hrtime.bigint();
     const csv = await (await get('/ranking?format=csv')).text();
-    process.stdout.write(
-      `${JSON.stringify({
-        benchmark: 'risk-report-export',
-        report: 'ranking (CSV, every site)',
-        rows: csv.trim().split('\n').length - 1,
-        ms: Math.round(Number(process.hrtime.bigint() - t) / 1e6),
-        kb: Math.round(csv.length / 1024),
-      })}\n`,
-    );
+    const exported = {
+      report: 'ranking (CSV, every site)',
+      rows: csv.trim().split('\n').length - 1,
+      ms: Math.round(Number(process.hrtime.bigint() - t) / 1e6),
+      kb: Math.round(csv.length / 1024),
+    };
+    writeResult('risk-reports', { data, reports: measured, export: exported });
   } finally {
     httpServer?.close();
     await pg?.end();

@@ -7,24 +7,41 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../platform/db';
 import { AppError } from '../errors';
 import type { Actor, Viewer } from './policy';
+import type { Role } from '../../prisma/generated/client';
 import { csrfMatches, type SessionClaims, type Sessions } from './session';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * On every request, so one round trip: the user, their authority's code and the mandate they
+ * act under when it is valid now (a Prisma query with includes costs several).
+ */
 export async function loadActor(db: Db, userId: string, mandateId?: string, now = new Date()): Promise<Actor | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, include: { authority: { select: { code: true } } } });
+  const rows = await db.$queryRaw<
+    Array<{
+      id: string;
+      name: string;
+      email: string;
+      role: Role;
+      organisationId: string | null;
+      authorityId: string | null;
+      disabledAt: Date | null;
+      authorityCode: string | null;
+      mandateId: string | null;
+      mandateOrganisationId: string | null;
+      mandateScope: string[] | null;
+    }>
+  >`
+    SELECT u.id, u.name, u.email, u.role::text AS role, u."organisationId", u."authorityId", u."disabledAt",
+           a.code AS "authorityCode",
+           m.id AS "mandateId", m."organisationId" AS "mandateOrganisationId", m.scope AS "mandateScope"
+    FROM "User" u
+    LEFT JOIN "Authority" a ON a.id = u."authorityId"
+    LEFT JOIN "Mandate" m ON m.id = ${mandateId ?? null}::uuid AND m."agentId" = u.id AND m."revokedAt" IS NULL
+      AND m."validFrom" <= ${now} AND m."validTo" >= ${now}
+    WHERE u.id = ${userId}::uuid`;
+  const user = rows[0];
   if (!user || user.disabledAt) return null;
-  const mandate = mandateId
-    ? await db.mandate.findFirst({
-        where: {
-          id: mandateId,
-          agentId: user.id,
-          revokedAt: null,
-          validFrom: { lte: now },
-          validTo: { gte: now },
-        },
-      })
-    : null;
   return {
     userId: user.id,
     name: user.name,
@@ -32,8 +49,11 @@ export async function loadActor(db: Db, userId: string, mandateId?: string, now 
     role: user.role,
     organisationId: user.organisationId,
     authorityId: user.authorityId,
-    authorityCode: user.authority?.code ?? null,
-    mandate: mandate ? { id: mandate.id, organisationId: mandate.organisationId, scope: mandate.scope } : null,
+    authorityCode: user.authorityCode,
+    mandate:
+      user.mandateId && user.mandateOrganisationId
+        ? { id: user.mandateId, organisationId: user.mandateOrganisationId, scope: user.mandateScope ?? [] }
+        : null,
   };
 }
 
@@ -42,11 +62,12 @@ export function authenticate(db: Db, sessions: Sessions): RequestHandler {
     void (async () => {
       const session = await sessions.read(req.get('cookie'));
       const actor = session ? await loadActor(db, session.userId, session.mandateId) : null;
+      // Known before the CSRF check, so a refusal is logged with who was refused.
+      res.locals.actor = actor;
       if (session && !SAFE_METHODS.has(req.method) && !csrfMatches(req.get('x-csrf-token'), session.csrf)) {
         throw new AppError('FORBIDDEN', 'Missing or wrong X-CSRF-Token header', { field: 'X-CSRF-Token' });
       }
       res.locals.session = session;
-      res.locals.actor = actor;
       next();
     })().catch(next);
   };

@@ -197,6 +197,12 @@ async function topAreas(db: Db, q: Window, top: number) {
     }));
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first)
+ * gets a leading apostrophe: site and company names come from users (OWASP's CSV injection).
+ */
+export const csvSafe = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
 /** JSON, or CSV with one row per record and a BOM so spreadsheet programs read å, ä and ö. */
 function send(res: Response, format: 'json' | 'csv', name: string, json: unknown, rows: () => object[]) {
   if (format === 'json') {
@@ -206,7 +212,7 @@ function send(res: Response, format: 'json' | 'csv', name: string, json: unknown
   res
     .type('text/csv; charset=utf-8')
     .attachment(`${name}.csv`)
-    .send(stringify(rows(), { header: true, bom: true }));
+    .send(stringify(rows(), { header: true, bom: true, cast: { string: csvSafe } }));
 }
 
 const windowOut = (q: Window) => ({ from: q.from ?? null, to: q.to ?? null, model: q.model ?? null });

@@ -1,3 +1,4 @@
+import { csvSafe } from '../../api/risk-reports';
 import { assess, mergeAreaSums, rankAreas, riskModel, type Grade } from '../../domain/risk';
 
 const food = riskModel('food-2008')!;
@@ -47,5 +48,15 @@ describe('top areas of a group (use case 2, item 4)', () => {
     const older = { areas: [...ids].reverse().concat('retiredArea'), sums: [...sums].reverse().concat(99) };
     const merged = mergeAreaSums(food, [{ areas: ids, sums }, older]);
     expect(merged).toEqual(sums.map((s) => s * 2));
+  });
+});
+
+describe('CSV cells from user data', () => {
+  it('neutralise what a spreadsheet would run as a formula, and only that', () => {
+    expect(csvSafe('=HYPERLINK("http://x","y")')).toBe(`'=HYPERLINK("http://x","y")`);
+    for (const lead of ['+', '-', '@', '\t', '\r']) expect(csvSafe(`${lead}1+1`)).toBe(`'${lead}1+1`);
+    expect(csvSafe('Ravintola Laukontori')).toBe('Ravintola Laukontori');
+    expect(csvSafe('2026-11-01')).toBe('2026-11-01');
+    expect(csvSafe('')).toBe('');
   });
 });

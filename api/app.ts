@@ -18,6 +18,7 @@ import { documentRoutes, postgresDocumentStore, testSignatureScanner } from './d
 import { allowedMethods, openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
 import { DEFAULT_RATE_LIMITS, rateLimiters } from './limits';
+import { securityEventRoutes, securityRecorder } from './security-events';
 
 export type { AppDeps };
 export { projectWorkflowId };
@@ -26,8 +27,11 @@ type Status = 'up' | 'down';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 
-export async function createApp(deps: AppDeps) {
-  const { db, temporal, logger, config } = deps;
+export async function createApp(appDeps: AppDeps) {
+  const { db, temporal, logger, config } = appDeps;
+  // Refused and withheld access, recorded durably (api/security-events.ts).
+  const security = appDeps.security ?? securityRecorder(db, logger);
+  const deps: AppDeps = { ...appDeps, security };
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
@@ -40,14 +44,23 @@ export async function createApp(deps: AppDeps) {
   // MapLibre runs its worker from a blob: URL; a production map style on another origin is
   // fetched (style, tiles, sprites) from there (ADR 0007).
   const mapOrigin = config.MAP_STYLE_URL?.match(/^https?:\/\//) ? new URL(config.MAP_STYLE_URL).origin : null;
+  const https = config.auth.publicUrl.startsWith('https:');
   app.use(
     helmet({
       contentSecurityPolicy: {
         directives: {
           'worker-src': ["'self'", 'blob:'],
+          // Upgrading only makes sense when the service itself is on https.
+          'upgrade-insecure-requests': https ? [] : null,
+          // Nothing embeds the service: no framing at all (X-Frame-Options: DENY for old browsers).
+          'frame-ancestors': ["'none'"],
           ...(mapOrigin ? { 'connect-src': ["'self'", mapOrigin], 'img-src': ["'self'", 'data:', mapOrigin] } : {}),
         },
       },
+      xFrameOptions: { action: 'deny' },
+      // HSTS only where the service is served over https (PUBLIC_URL); a plain-http
+      // development address must not pin browsers to https.
+      strictTransportSecurity: https ? { maxAge: 365 * 24 * 60 * 60, includeSubDomains: true } : false,
     }),
   );
   const limits = rateLimiters(config.rateLimits ?? DEFAULT_RATE_LIMITS);
@@ -126,6 +139,7 @@ export async function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api', publicRoutes(deps));
+  app.use('/api', securityEventRoutes(deps));
 
   app.use('/api', docsRoutes(openApiDocument));
   app.all('/api/{*rest}', (req, res, next) => {
@@ -141,6 +155,6 @@ export async function createApp(deps: AppDeps) {
     app.get('/{*rest}', (_req, res) => res.sendFile(path.join(uiDir, 'index.html')));
   }
 
-  app.use(problemHandler(logger));
-  return { app, sessions: auth.sessions };
+  app.use(problemHandler(logger, security));
+  return { app, sessions: auth.sessions, security };
 }

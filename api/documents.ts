@@ -142,7 +142,7 @@ const documentOut = (projectId: string, d: DocumentWithVersions) => ({
     })),
 });
 
-export function documentRoutes({ db, live }: AppDeps, settings: DocumentSettings): Router {
+export function documentRoutes({ db, live, security }: AppDeps, settings: DocumentSettings): Router {
   const router = Router();
   const body = express.raw({ type: () => true, limit: settings.maxBytes });
 
@@ -239,11 +239,14 @@ export function documentRoutes({ db, live }: AppDeps, settings: DocumentSettings
       const project = await readableProject(db, res, id);
       const secrets = canReadTradeSecrets(viewerOf(res), factsOf(project));
       const documents = await db.document.findMany({
-        where: { projectId: id, ...(secrets ? {} : { secret: false }) },
+        where: { projectId: id },
         include: { versions: true },
         orderBy: { createdAt: 'asc' },
       });
-      res.json(documents.map((d) => documentOut(id, d)));
+      const withheld = secrets ? [] : documents.filter((d) => d.secret).map((d) => d.id);
+      res.json(documents.filter((d) => secrets || !d.secret).map((d) => documentOut(id, d)));
+      if (withheld.length > 0)
+        void security?.forRequest(req, res, { kind: 'secret.withheld', status: 200, details: { documents: withheld } });
     }),
   );
 
@@ -336,7 +339,14 @@ export function documentRoutes({ db, live }: AppDeps, settings: DocumentSettings
         where: { documentId, version, document: { projectId: id } },
         include: { document: true },
       });
-      if (!row || (row.document.secret && !canReadTradeSecrets(viewerOf(res), factsOf(project)))) {
+      if (!row) throw new AppError('NOT_FOUND', 'Document not found');
+      if (row.document.secret && !canReadTradeSecrets(viewerOf(res), factsOf(project))) {
+        // As if it did not exist, and recorded: which document, never its content.
+        void security?.forRequest(req, res, {
+          kind: 'secret.withheld',
+          status: 404,
+          details: { documents: [documentId], version },
+        });
         throw new AppError('NOT_FOUND', 'Document not found');
       }
       const data = await settings.store.get(row.storageKey);

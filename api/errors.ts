@@ -1,9 +1,16 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
-import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowUpdateFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ZodError } from 'zod';
 import type { Logger } from '../platform/logger';
 import { RiskInputError } from '../domain/risk/engine';
+import type { SecurityRecorder } from './security-events';
 
 export type AppErrorCode =
   | 'NOT_FOUND'
@@ -40,8 +47,68 @@ export class AppError extends Error {
   }
 }
 
-/** Maps every error to application/problem+json (RFC 9457); internals are logged, never sent. */
-export function problemHandler(logger: Logger): ErrorRequestHandler {
+/** A client error from Express or body-parser (http-errors style): a bad path encoding, an unsupported charset. */
+function clientErrorStatus(err: unknown): number | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  return typeof code === 'number' && code >= 400 && code < 500 ? code : null;
+}
+
+/** Prisma's codes for a database it cannot reach, that dropped the connection or has no connection to give. */
+const DB_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+/** What the pg driver (through Prisma's adapter) reports for the same. */
+const DB_UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
+/** SQLSTATE classes and codes of a server that is going down, starting up or out of connections. */
+const DB_UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300)/;
+const CONNECTION_LOST = /Connection terminated|connection error and is not queryable|Can't reach database server/i;
+/** gRPC: UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED (a busy or absent Temporal server). */
+const GRPC_UNAVAILABLE = new Set([14, 4, 8]);
+
+/**
+ * The component a request failed on because it is down, restarting or overloaded (PostgreSQL,
+ * Temporal), looking through the error's causes; null for anything else. Such a request was
+ * not carried out, or was carried out once under its Idempotency-Key: the client tries again.
+ */
+export function unavailableComponent(err: unknown): 'database' | 'case engine' | null {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 6; depth++) {
+    const x = e as {
+      name?: unknown;
+      code?: unknown;
+      message?: unknown;
+      meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } };
+      cause?: unknown;
+    };
+    const adapter = x.meta?.driverAdapterError?.cause;
+    const name = typeof x.name === 'string' ? x.name : '';
+    const message = typeof x.message === 'string' ? x.message : '';
+    if (name.startsWith('PrismaClient') || adapter) {
+      if (typeof x.code === 'string' && DB_UNAVAILABLE_CODES.has(x.code)) return 'database';
+      if (adapter?.kind && DB_UNAVAILABLE_KINDS.has(adapter.kind)) return 'database';
+      const sqlState = adapter?.code ?? adapter?.originalCode;
+      if (sqlState && DB_UNAVAILABLE_SQLSTATE.test(sqlState)) return 'database';
+      if (CONNECTION_LOST.test(message)) return 'database';
+    }
+    if (typeof x.code === 'string' && x.code.length === 5 && 'severity' in x && DB_UNAVAILABLE_SQLSTATE.test(x.code))
+      return 'database';
+    if (CONNECTION_LOST.test(message) && !name.startsWith('PrismaClient')) return 'database';
+    if (isGrpcServiceError(e) && GRPC_UNAVAILABLE.has(e.code)) return 'case engine';
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'case engine';
+    e = x.cause;
+  }
+  return null;
+}
+
+/**
+ * Maps every error to application/problem+json (RFC 9457); internals are logged, never sent.
+ * Every 401 and 403 is also a security event (`security`).
+ */
+export function problemHandler(logger: Logger, security?: SecurityRecorder): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let status = 500;
     let title = 'Internal error';
@@ -83,12 +150,29 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     ) {
       status = 400;
       title = 'Malformed JSON body';
+    } else if (clientErrorStatus(err) !== null) {
+      // Their own messages may quote internals: a generic title by status.
+      status = clientErrorStatus(err)!;
+      title = STATUS_CODES[status] ?? 'Bad request';
+    } else if (unavailableComponent(err)) {
+      // PostgreSQL or Temporal is down or restarting: a clean 503 the client retries, not a 500.
+      status = 503;
+      title = `The ${unavailableComponent(err)} is unavailable; try again shortly`;
+      extra = { code: 'UNAVAILABLE', retryAfter: 5 };
+    }
+    if (status === 503 && !res.get('Retry-After')) {
+      const after = typeof extra.retryAfter === 'number' ? extra.retryAfter : 5;
+      res.set('Retry-After', String(after));
     }
     if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
     if (status === 403) {
       // Refused attempts are security events: who tried what.
       const actor = res.locals.actor as { userId?: string } | null | undefined;
       logger.warn({ actorId: actor?.userId ?? null, method: req.method, path: req.path, title }, 'access refused');
+    }
+    if ((status === 401 || status === 403) && security) {
+      // Durably, after the answer: never fails or delays it.
+      void security.forRequest(req, res, { kind: 'http.refused', status, details: { title } });
     }
     res
       .status(status)

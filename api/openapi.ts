@@ -27,6 +27,7 @@ import { ZMessagesQuery, ZPostMessage } from './messages';
 import { ZAlertPreferences, ZAlertsQuery, ZAreaSubscription } from './alerts';
 import { ZDecisionsQuery } from './public';
 import { ZDocumentParam, ZNewDocumentQuery, ZNewVersionQuery, ZVersionParam } from './documents';
+import { ZSecurityEventsQuery } from './security-events';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Access = 'public' | 'signed-in';
@@ -286,6 +287,16 @@ export const OPERATIONS: Operation[] = [
     access: 'signed-in',
     query: ZAuditQuery,
     ok: [200, 'Entries, newest first'],
+  },
+  {
+    method: 'get',
+    path: '/api/security-events',
+    summary:
+      'Security events (administrators): refused requests and socket joins, trade secrets and anonymous identities withheld',
+    tag: A,
+    access: 'signed-in',
+    query: ZSecurityEventsQuery,
+    ok: [200, 'Events, newest first, and the `before` of the next page'],
   },
   // Alerts
   {

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import { Server as SocketServer } from 'socket.io';
-import { z } from 'zod';
 import type { TimelineEventMessage, EventPublisher } from '../activities';
 import { createApp, type AppDeps } from './app';
 import { installSocketAuth } from './auth/sockets';
@@ -23,11 +22,6 @@ export interface ClientToServerEvents {
   'project:join': (projectId: string, ack?: JoinAck) => void;
 }
 
-const ZJoin = z.object({
-  room: z.string().regex(/^((project|user|notice|site):[0-9a-f-]{36}|authority:[A-Z0-9-]{2,40})$/),
-  since: z.number().int().min(0).optional(),
-});
-
 /**
  * HTTP server with socket.io; room events reach sockets through the live feed (api/live.ts).
  * A server that already listens can be passed in, so its address can be the public URL.
@@ -38,23 +32,21 @@ export async function createServer(
 ): Promise<{ server: http.Server; publisher: EventPublisher; io: SocketServer; feed: LiveFeed }> {
   // The app wakes rooms it writes to itself; the feed needs the socket server made below.
   const waker: { feed?: LiveFeed } = {};
-  const { app, sessions } = await createApp({ ...deps, live: { wake: (room) => void waker.feed?.wake(room) } });
+  const { app, sessions, security } = await createApp({
+    ...deps,
+    live: { wake: (room) => void waker.feed?.wake(room) },
+  });
   server.on('request', app);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
-  const { canJoinRoom } = installSocketAuth(io, deps.db, sessions);
+  const { authoriseJoin } = installSocketAuth(io, deps.db, sessions, security);
   const live = new LiveFeed(io, deps.db, deps.logger);
   waker.feed = live;
   io.on('connection', (socket) => {
     const join = (request: unknown, ack: unknown) => {
       void (async () => {
-        const parsed = ZJoin.safeParse(request);
-        if (!parsed.success) return { ok: false, error: 'not a room' };
-        const { room, since } = parsed.data;
-        if (!(await canJoinRoom(socket, room))) {
-          deps.logger.warn({ room, actorId: socket.data.actor?.userId ?? null }, 'socket join refused');
-          return { ok: false, error: 'not allowed' };
-        }
-        return { ok: true, seq: await live.join(socket, room, since) };
+        const decision = await authoriseJoin(socket, request);
+        if (!decision.ok) return decision;
+        return { ok: true, seq: await live.join(socket, decision.room, decision.since) };
       })()
         .catch((err: unknown) => {
           deps.logger.error({ err }, 'socket join failed');

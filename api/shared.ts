@@ -6,6 +6,7 @@ import type { Config } from '../platform/config';
 import type { AuthConfig } from './auth';
 import type { RateLimits } from './limits';
 import type { DocumentSettings } from './documents';
+import type { SecurityRecorder } from './security-events';
 
 /** Wakes the live feed for rooms whose logs the API itself appended to (api/live.ts). */
 export interface LiveWaker {
@@ -17,6 +18,8 @@ export interface AppDeps {
   temporal: Client;
   logger: Logger;
   live?: LiveWaker;
+  /** Records refused and withheld access (api/security-events.ts); createApp makes one. */
+  security?: SecurityRecorder;
   /** Document storage and the virus-scan hook; PostgreSQL and the test-signature scanner by default. */
   documents?: Partial<Pick<DocumentSettings, 'store' | 'scanner'>>;
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'UI_DIST'> &

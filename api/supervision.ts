@@ -219,7 +219,7 @@ export async function siteFacts(db: Db, site: { id: string; organisationId: stri
   };
 }
 
-export function supervisionRoutes({ db, temporal, config, documents }: AppDeps): Router {
+export function supervisionRoutes({ db, temporal, config, documents, security }: AppDeps): Router {
   const router = Router();
   const photos = documents?.store ?? postgresDocumentStore(db);
   const scanner = documents?.scanner ?? testSignatureScanner;
@@ -330,6 +330,20 @@ export function supervisionRoutes({ db, temporal, config, documents }: AppDeps):
           await db.user.findMany({ where: { id: { in: reporterIds } }, select: { id: true, name: true, email: true } })
         ).map((u) => [u.id, u]),
       );
+      // Anonymous citizens' reports with a known reporter or a photo the company does not see:
+      // recorded by id, never who.
+      const withheld = authority
+        ? []
+        : rows.filter(
+            (o) =>
+              !photoVisible(false, o) && (o.reporterId !== null || observationExtra(o.payload).photo !== undefined),
+          );
+      if (withheld.length > 0)
+        void security?.forRequest(req, res, {
+          kind: 'identity.withheld',
+          status: 200,
+          details: { observations: withheld.map((o) => o.id) },
+        });
       res.json(
         rows.map((o) => {
           const reporter = o.reporterId ? reporters.get(o.reporterId) : undefined;
@@ -370,7 +384,14 @@ export function supervisionRoutes({ db, temporal, config, documents }: AppDeps):
       const authority = isSiteAuthority(viewer, facts) || viewer?.role === 'ADMIN';
       const observation = await db.observation.findFirst({ where: { id: observationId, siteId: id } });
       const photo = observation && observationExtra(observation.payload).photo;
-      if (!observation || !photo || !photoVisible(authority, observation)) {
+      if (!observation || !photo) throw new AppError('NOT_FOUND', 'No photo');
+      if (!photoVisible(authority, observation)) {
+        // An anonymous reporter's photo may reveal who they are: as if there were none, and recorded.
+        void security?.forRequest(req, res, {
+          kind: 'identity.withheld',
+          status: 404,
+          details: { observations: [observationId], photo: true },
+        });
         throw new AppError('NOT_FOUND', 'No photo');
       }
       const data = await photos.get(photo.key);

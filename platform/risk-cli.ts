@@ -111,21 +111,41 @@ export function runRiskCommand(args: string[], stdin: string): unknown {
   throw new CliError('usage: risk groups | factors | assess < site.json | models [--model <id>]');
 }
 
+export interface CliResult {
+  status: 0 | 2;
+  stdout: string;
+  stderr: string;
+}
+
+/** Control characters and line separators of user input, escaped: an error is always one line. */
+const oneLine = (text: string) =>
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * What the process prints and its exit status: JSON on stdout (0), or for bad input one line
+ * `error: <field>: <message>` on stderr (2). Anything else is a bug and is thrown.
+ */
+export function runCli(args: string[], stdin: string): CliResult {
+  try {
+    const out = runRiskCommand(args, stdin);
+    return { status: 0, stdout: `${JSON.stringify(out, null, 2)}\n`, stderr: '' };
+  } catch (err) {
+    if (err instanceof CliError || err instanceof RiskInputError) {
+      return { status: 2, stdout: '', stderr: `error: ${oneLine(err.message)}\n` };
+    }
+    throw err;
+  }
+}
+
 if (require.main === module) {
   const chunks: Buffer[] = [];
   const needsInput = process.argv.includes('assess');
   const finish = () => {
-    try {
-      const out = runRiskCommand(process.argv.slice(2), Buffer.concat(chunks).toString('utf8'));
-      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    } catch (err) {
-      if (err instanceof CliError || err instanceof RiskInputError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      throw err;
-    }
+    const result = runCli(process.argv.slice(2), Buffer.concat(chunks).toString('utf8'));
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.status;
   };
   if (needsInput) {
     process.stdin.on('data', (c: Buffer) => chunks.push(c));

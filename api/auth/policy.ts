@@ -234,3 +234,6 @@ export const canReadOrganisation = (actor: Viewer, organisationId: string) =>
     actor.role === 'ADMIN');
 
 export const canReadAudit = (actor: Viewer) => actor?.role === 'ADMIN';
+
+/** The security events (refused and withheld access): administrators only, like the audit log. */
+export const canReadSecurityEvents = (actor: Viewer) => actor?.role === 'ADMIN';

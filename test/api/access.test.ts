@@ -1,8 +1,10 @@
 /**
  * Identity and access against the real stack: every role signed in through the local OpenID
  * provider, an authorisation matrix over the endpoints (allowed and refused, with nothing
- * changed by a refusal), CSRF, mandates (acting for, revocation, expiry), the audit log with
- * request ids, socket room joins and rate limits.
+ * changed by a refusal, and every refusal in the security log), CSRF, mandates (acting for,
+ * revocation, expiry), the audit log with request ids, socket room joins, rate limits, trade
+ * secrets and hidden identities withheld and logged. Socket rooms × roles and file downloads ×
+ * roles: access-rooms-downloads.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -313,10 +315,24 @@ const ENDPOINTS: Endpoint[] = [
     path: () => '/api/session',
     allowed: SIGNED_IN,
   },
+  {
+    name: 'the security events',
+    method: 'GET',
+    path: () => '/api/security-events?kind=http.refused',
+    allowed: ['admin'],
+  },
 ];
 
-const headersFor = (e: Endpoint) =>
-  e.method === 'GET' ? {} : ({ 'idempotency-key': randomUUID() } as Record<string, string>);
+const headersFor = (e: Endpoint, requestId: string) => ({
+  'x-request-id': requestId,
+  ...(e.method === 'GET' ? {} : { 'idempotency-key': randomUUID() }),
+});
+
+/** The security log's row of one request, once written (it is written after the answer). */
+const securityEventOf = (requestId: string) =>
+  until(`the security event of ${requestId}`, () =>
+    stack.db.handle.db.securityEvent.findFirst({ where: { requestId }, omit: { id: true } }),
+  );
 
 describe('authorisation matrix: every role × every endpoint', () => {
   const cases = ENDPOINTS.flatMap((e) => EVERYONE.map((role) => [e.name, role, e] as const));
@@ -328,20 +344,37 @@ describe('authorisation matrix: every role × every endpoint', () => {
       db.permitProject.count(),
       db.auditEntry.count(),
     ]);
-    const res = await clients[role].raw(endpoint.method, endpoint.path(), endpoint.body?.(), headersFor(endpoint));
+    const requestId = `matrix-${randomUUID()}`;
+    const res = await clients[role].raw(
+      endpoint.method,
+      endpoint.path(),
+      endpoint.body?.(),
+      headersFor(endpoint, requestId),
+    );
     if (endpoint.allowed.includes(role)) {
       expect([401, 403]).not.toContain(res.status);
       expect(res.status).toBeLessThan(500);
     } else {
-      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual(
-        role === 'public' ? [401, 'UNAUTHENTICATED'] : [403, 'FORBIDDEN'],
-      );
-      // A refusal changes nothing.
+      const status = role === 'public' ? 401 : 403;
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([
+        status,
+        role === 'public' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+      ]);
+      // A refusal changes nothing...
       expect(await Promise.all([db.timelineEvent.count(), db.permitProject.count(), db.auditEntry.count()])).toEqual([
         events,
         projects,
         audits,
       ]);
+      // ...and is in the security log: who, what, the answer, the request.
+      expect(await securityEventOf(requestId)).toMatchObject({
+        kind: 'http.refused',
+        actorId: clients[role].session?.user.id ?? null,
+        method: endpoint.method,
+        resource: endpoint.path().replace(/\?.*$/, ''),
+        status,
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+      });
     }
   });
 
@@ -387,9 +420,11 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'DELETE /api/subscriptions/:id': 'alerts.test.ts',
   'POST /api/projects/:id/documents': 'documents.test.ts',
   'POST /api/projects/:id/documents/:documentId/versions': 'documents.test.ts',
-  'GET /api/projects/:id/documents/:documentId/versions/:version/content': 'documents.test.ts',
+  'GET /api/projects/:id/documents/:documentId/versions/:version/content':
+    'access-rooms-downloads.test.ts (every role), documents.test.ts',
   'GET /api/sites/:id/observations': 'access.test.ts (citizen observations)',
-  'GET /api/sites/:id/observations/:observationId/photo': 'access.test.ts (citizen observations)',
+  'GET /api/sites/:id/observations/:observationId/photo':
+    'access-rooms-downloads.test.ts (every role), access.test.ts (citizen observations)',
   'POST /api/sites/:id/supervision': 'projects.test.ts, access.test.ts',
   'POST /api/sites/:id/supervision/commands': 'projects.test.ts, fuzz.test.ts',
   'POST /api/sites/:id/supervision/reports': 'projects.test.ts, access.test.ts',
@@ -417,10 +452,12 @@ describe('CSRF and forged sessions', () => {
     const before = await stack.db.handle.db.permitProject.count();
     const body = { organisationId: DEMO.festivalOrgId, title: 'CSRF' };
     for (const token of [undefined, 'forged-token']) {
+      const requestId = `csrf-${randomUUID()}`;
       const res = await fetch(`${stack.base}/api/projects`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          'x-request-id': requestId,
           cookie: clients.organiser.cookieHeader(),
           ...(token ? { 'x-csrf-token': token } : {}),
         },
@@ -428,6 +465,15 @@ describe('CSRF and forged sessions', () => {
       });
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ field: 'X-CSRF-Token' });
+      // Logged with the session's user, and nothing of the request's body.
+      const logged = await securityEventOf(requestId);
+      expect(logged).toMatchObject({
+        kind: 'http.refused',
+        actorId: clients.organiser.session!.user.id,
+        resource: '/api/projects',
+        status: 403,
+      });
+      expect(JSON.stringify(logged)).not.toContain(DEMO.festivalOrgId);
     }
     expect(await stack.db.handle.db.permitProject.count()).toBe(before);
   });
@@ -660,15 +706,36 @@ describe('trade secrets (F07)', () => {
       patch: { common: { budget: 250_000, attendance: 3000 }, secret: { mark: ['common.budget'] } },
     });
     type Read = { draft: { common: Record<string, unknown>; secret: string[] }; redacted?: string[] };
-    const desk = await clients.serviceDesk.request<Read>('GET', `/api/projects/${id}`);
-    expect(desk.draft.common).toMatchObject({ budget: null, attendance: 3000 });
-    expect(desk.redacted).toEqual(['common.budget']);
     for (const role of ['organiser', 'involvedClerk'] as const) {
       const read = await clients[role].request<Read>('GET', `/api/projects/${id}`);
       expect(read.draft.common.budget).toBe(250_000);
       expect(read.draft.secret).toEqual(['common.budget']);
       expect(read.redacted).toBeUndefined();
     }
+    const requestId = `secret-${randomUUID()}`;
+    const desk = await clients.serviceDesk.request<Read>('GET', `/api/projects/${id}`, undefined, {
+      'x-request-id': requestId,
+    });
+    expect(desk.draft.common).toMatchObject({ budget: null, attendance: 3000 });
+    expect(desk.redacted).toEqual(['common.budget']);
+    // Withheld and logged: which fields, from whom; never the value.
+    const logged = await securityEventOf(requestId);
+    expect(logged).toMatchObject({
+      kind: 'secret.withheld',
+      actorId: clients.serviceDesk.session!.user.id,
+      method: 'GET',
+      resource: `/api/projects/${id}`,
+      status: 200,
+      details: { fields: ['common.budget'] },
+    });
+    expect(JSON.stringify(logged)).not.toContain('250000');
+    // Nothing was withheld from the owner and the authority (who read it first): nothing logged.
+    expect(
+      await stack.db.handle.db.securityEvent.findMany({
+        where: { kind: 'secret.withheld', resource: `/api/projects/${id}` },
+        select: { actorId: true },
+      }),
+    ).toEqual([{ actorId: clients.serviceDesk.session!.user.id }]);
     // The timeline says which fields changed, never their values.
     const timeline = await clients.serviceDesk.request<Array<{ type: string; payload: unknown }>>(
       'GET',
@@ -739,16 +806,32 @@ describe('citizen observations (F30)', () => {
       [400, 'anonymous'],
     );
 
-    type Obs = { description: string; anonymous: boolean; reporter: { name: string; email?: string } | null };
-    const read = (client: ApiClient) => client.request<Obs[]>('GET', `/api/sites/${site.id}/observations`);
+    type Obs = {
+      id: string;
+      description: string;
+      anonymous: boolean;
+      reporter: { name: string; email?: string } | null;
+    };
+    const read = (client: ApiClient, headers: Record<string, string> = {}) =>
+      client.request<Obs[]>('GET', `/api/sites/${site.id}/observations`, undefined, headers);
     await until('the three reports', async () => (await read(clients.supervisor)).length === 3);
-    const company = await read(clients.foodManager);
+    const requestId = `identity-${randomUUID()}`;
+    const company = await read(clients.foodManager, { 'x-request-id': requestId });
     const byText = (list: Obs[], text: string) => list.find((o) => o.description === text)!;
     expect(byText(company, 'Roskia pihalla')).toMatchObject({ anonymous: true, reporter: null });
     expect(byText(company, 'Haju')).toMatchObject({ anonymous: false, reporter: { name: 'Riikka Rantanen' } });
     expect(byText(company, 'Haju').reporter).not.toHaveProperty('email');
     expect(byText(company, 'Melu')).toMatchObject({ anonymous: true, reporter: null });
     expect(JSON.stringify(company)).not.toContain(DEMO_USERS.resident);
+    // The signed-in citizen's hidden identity is logged as withheld, by report, never who it is.
+    const logged = await securityEventOf(requestId);
+    expect(logged).toMatchObject({
+      kind: 'identity.withheld',
+      actorId: clients.foodManager.session!.user.id,
+      resource: `/api/sites/${site.id}/observations`,
+      details: { observations: [byText(company, 'Roskia pihalla').id] },
+    });
+    expect(JSON.stringify(logged)).not.toMatch(/Riikka|riikka|Rantanen/);
     const authority = await read(clients.supervisor);
     expect(byText(authority, 'Roskia pihalla').reporter).toEqual({
       name: 'Riikka Rantanen',
@@ -814,7 +897,16 @@ describe('citizen observations (F30)', () => {
     expect(Buffer.from(await bytes.arrayBuffer()).toString('base64')).toBe(png);
     const company = await read(clients.foodManager);
     expect(company.find((o) => o.id === hidden.id)!.photoUrl).toBeNull();
-    expect((await clients.foodManager.raw('GET', hidden.photoUrl!)).status).toBe(404);
+    const requestId = `photo-${randomUUID()}`;
+    const refused = await clients.foodManager.raw('GET', hidden.photoUrl!, undefined, { 'x-request-id': requestId });
+    expect(refused.status).toBe(404);
+    expect(await securityEventOf(requestId)).toMatchObject({
+      kind: 'identity.withheld',
+      actorId: clients.foodManager.session!.user.id,
+      resource: hidden.photoUrl,
+      status: 404,
+      details: { observations: [hidden.id], photo: true },
+    });
     const named = company.find((o) => o.description === 'Kuva: nimellä')!;
     expect((await clients.foodManager.raw('GET', named.photoUrl!)).status).toBe(200);
     expect((await clients.public.raw('GET', hidden.photoUrl!)).status).toBe(401);

@@ -39,6 +39,7 @@ const MOUNTS: Array<{ file: string; prefix: string; from?: string; until?: strin
   { file: 'api/messages.ts', prefix: '/api' },
   { file: 'api/alerts.ts', prefix: '/api' },
   { file: 'api/documents.ts', prefix: '/api' },
+  { file: 'api/security-events.ts', prefix: '/api' },
   { file: 'api/auth/routes.ts', prefix: '/api' },
   { file: 'api/docs.ts', prefix: '/api' },
 ];

@@ -11,6 +11,7 @@ import {
   canReadAudit,
   canReadProject,
   canReadRiskReports,
+  canReadSecurityEvents,
   canReadSite,
   canReadTradeSecrets,
   canReportSupervision,
@@ -208,5 +209,7 @@ describe('supervision', () => {
     expect(canReadRiskReports(serviceDesk)).toBe(false);
     expect(canReadAudit(admin)).toBe(true);
     expect(canReadAudit(police)).toBe(false);
+    expect(canReadSecurityEvents(admin)).toBe(true);
+    expect([police, serviceDesk, customer, null].map(canReadSecurityEvents)).toEqual([false, false, false, false]);
   });
 });

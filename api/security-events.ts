@@ -1,0 +1,153 @@
+/**
+ * Security events: refused and withheld access, kept durably for administrators (the audit
+ * log keeps changes; this keeps what was not allowed). Recorded from four places:
+ *   - http.refused: every 401/403 the API answers, in the error handler (api/errors.ts);
+ *   - room.refused: every refused socket room join (api/auth/sockets.ts);
+ *   - secret.withheld: trade secrets withheld from a reader (which fields or documents, never values);
+ *   - identity.withheld: an anonymous reporter's identity or photo withheld from the company.
+ * Writing is best-effort: it runs after the answer is decided, never fails or delays the
+ * request, and a failure is only logged. Request bodies and secret values are never stored.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../platform/db';
+import type { Logger } from '../platform/logger';
+import { asyncRoute, type AppDeps } from './shared';
+import { allow, viewerOf } from './auth/actor';
+import { canReadSecurityEvents } from './auth/policy';
+
+export const SECURITY_EVENT_KINDS = ['http.refused', 'room.refused', 'secret.withheld', 'identity.withheld'] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
+
+export interface SecurityEventInput {
+  kind: SecurityEventKind;
+  actorId: string | null;
+  /** The HTTP method, or 'JOIN' for a socket room. */
+  method: string;
+  /** The path without its query, or the room. */
+  resource: string;
+  status?: number | null;
+  requestId?: string | null;
+  ip?: string | null;
+  /** What was withheld (field paths, ids) or why it was refused; never values. */
+  details?: Record<string, unknown>;
+}
+
+/** What a request adds by itself: who, which request, from where. */
+type RequestEvent = Omit<SecurityEventInput, 'actorId' | 'method' | 'resource' | 'requestId' | 'ip'>;
+
+/** Recording is fire-and-forget; the promises (for tests and shutdown) never reject. */
+export interface SecurityRecorder {
+  record(event: SecurityEventInput): Promise<void>;
+  /** An event of this HTTP request: its actor, method, path (no query), request id and address. */
+  forRequest(req: Request, res: Response, event: RequestEvent): Promise<void>;
+}
+
+/** Long inputs (a client's made-up room or path) are cut: the log is evidence, not storage. */
+const clip = (text: string, max = 500) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+export function securityRecorder(db: Db, logger: Logger): SecurityRecorder {
+  const record = (event: SecurityEventInput): Promise<void> => {
+    logger.warn(
+      {
+        kind: event.kind,
+        actorId: event.actorId,
+        method: event.method,
+        resource: event.resource,
+        status: event.status,
+      },
+      'security event',
+    );
+    return db.securityEvent
+      .create({
+        data: {
+          kind: event.kind,
+          actorId: event.actorId,
+          method: clip(event.method, 20),
+          resource: clip(event.resource),
+          status: event.status ?? null,
+          requestId: event.requestId ? clip(event.requestId, 200) : null,
+          ip: event.ip ? clip(event.ip, 100) : null,
+          ...(event.details ? { details: event.details as object } : {}),
+        },
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => logger.warn({ err, kind: event.kind }, 'security event not recorded'),
+      );
+  };
+  return {
+    record,
+    forRequest(req, res, event) {
+      const actor = res.locals.actor as { userId?: string } | null | undefined;
+      return record({
+        ...event,
+        actorId: actor?.userId ?? null,
+        method: req.method,
+        resource: req.originalUrl.split('?')[0] ?? req.path,
+        requestId: typeof res.locals.requestId === 'string' ? res.locals.requestId : null,
+        ip: req.ip ?? null,
+      });
+    },
+  };
+}
+
+const MAX_ID = 9_223_372_036_854_775_807n;
+
+export const ZSecurityEventsQuery = z
+  .object({
+    kind: z.enum(SECURITY_EVENT_KINDS).optional(),
+    actorId: z.uuid().optional(),
+    /** The page after this id (the previous page's `next`). */
+    before: z
+      .string()
+      .regex(/^\d{1,19}$/, 'must be an event id')
+      // Checks run on after a failed regex: only digits reach BigInt.
+      .refine((id) => !/^\d+$/.test(id) || BigInt(id) <= MAX_ID, 'must be an event id')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export function securityEventRoutes({ db }: AppDeps): Router {
+  const router = Router();
+
+  /**
+   * GET /api/security-events?kind&actorId&before&limit — 200 with `{events, next}`, newest
+   * first; `next` is the `before` of the following page (null on the last). Administrators only.
+   */
+  router.get(
+    '/security-events',
+    asyncRoute(async (req, res) => {
+      allow(res, canReadSecurityEvents(viewerOf(res)), 'security events');
+      const q = ZSecurityEventsQuery.parse(req.query);
+      const rows = await db.securityEvent.findMany({
+        where: {
+          ...(q.kind ? { kind: q.kind } : {}),
+          ...(q.actorId ? { actorId: q.actorId } : {}),
+          ...(q.before ? { id: { lt: BigInt(q.before) } } : {}),
+        },
+        orderBy: { id: 'desc' },
+        take: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      res.json({
+        events: page.map((e) => ({
+          id: e.id.toString(),
+          at: e.at.toISOString(),
+          kind: e.kind,
+          actorId: e.actorId,
+          method: e.method,
+          resource: e.resource,
+          status: e.status,
+          requestId: e.requestId,
+          ip: e.ip,
+          details: e.details,
+        })),
+        next: rows.length > q.limit ? page.at(-1)!.id.toString() : null,
+      });
+    }),
+  );
+
+  return router;
+}

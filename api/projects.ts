@@ -18,6 +18,7 @@ import {
   sectionStateQuery,
   sectionWorkflowId,
   type SectionCommand,
+  type SectionView,
 } from '../workflows/permit-section/messages';
 import { AppError } from './errors';
 import {
@@ -97,6 +98,23 @@ export async function threadWriter(db: Db, res: Response, id: string, permitType
   return { actor, project, permit: permit ?? null };
 }
 
+/**
+ * Only the facts the policy needs (organisation, involved authorities), in one round trip:
+ * for reads that then load what they show themselves (timeline, live state, messages).
+ */
+export async function readableProjectFacts(db: Db, res: Response, id: string): Promise<ProjectFacts> {
+  const [row] = await db.$queryRaw<Array<{ organisationId: string; authorityIds: string[] }>>`
+    SELECT p."organisationId",
+           COALESCE(array_agg(pe."authorityId"::text) FILTER (WHERE pe.id IS NOT NULL), '{}') AS "authorityIds"
+    FROM "PermitProject" p LEFT JOIN "Permit" pe ON pe."projectId" = p.id
+    WHERE p.id = ${id}::uuid
+    GROUP BY p.id`;
+  if (!row) throw new AppError('NOT_FOUND', 'Project not found');
+  const facts: ProjectFacts = { organisationId: row.organisationId, authorityIds: row.authorityIds };
+  allow(res, canReadProject(viewerOf(res), facts), 'this project');
+  return facts;
+}
+
 /** The project, when the actor may read it: 404 when there is none, 401/403 when not theirs. */
 export async function readableProject(db: Db, res: Response, id: string) {
   const project = await projectOr404(db, id);
@@ -119,9 +137,21 @@ async function runUpdate<T>(step: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router {
+/** The outcome of an update already sent to the workflow under this id; null when there was none. */
+async function earlierOutcome<T>(handle: WorkflowHandle, updateId: string): Promise<T | null> {
+  try {
+    return await handle.getUpdateHandle<T>(updateId).result();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+export function projectRoutes({ db, temporal, logger, config, security }: AppDeps): Router {
   const router = Router();
   const ZSectionCommand = sectionCommandSchema(config.NOTICE_MIN_DAYS ?? 14);
+  /** The same shapes without the rules relative to the clock: for a repeated key only. */
+  const ZSectionCommandRepeat = sectionCommandSchema(Number.NEGATIVE_INFINITY);
 
   /**
    * GET /api/projects — 200 with the projects, most recently changed first (read model), each
@@ -289,6 +319,9 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
       if (project.draft && !canReadTradeSecrets(viewerOf(res), factsOf(project))) {
         const { draft, redacted } = redactSecrets(project.draft as unknown as ProjectDraft);
         res.json({ ...project, draft, redacted });
+        // Which fields were withheld, never their values.
+        if (redacted.length > 0)
+          void security?.forRequest(req, res, { kind: 'secret.withheld', status: 200, details: { fields: redacted } });
         return;
       }
       res.json(project);
@@ -300,7 +333,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/live',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await readableProject(db, res, id);
+      await readableProjectFacts(db, res, id);
       res.json(await temporal.workflow.getHandle(projectWorkflowId(id)).query(stateQuery));
     }),
   );
@@ -310,7 +343,7 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     '/:id/timeline',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await readableProject(db, res, id);
+      await readableProjectFacts(db, res, id);
       const events = await db.timelineEvent.findMany({ where: { projectId: id }, orderBy: { id: 'asc' } });
       res.json(
         events.map((e) => {
@@ -497,7 +530,13 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
     asyncRoute(async (req, res) => {
       const { id, permitType } = ZPermitParam.parse(req.params);
       const key = idempotencyKey(req);
-      const command = ZSectionCommand.parse(req.body);
+      // A repeated key is answered as the first time even when a rule relative to the clock
+      // (the notice period's minimum length) no longer holds for the same body: the client is
+      // asking for the outcome of a command whose answer it lost (the API died, a timeout).
+      const fresh = ZSectionCommand.safeParse(req.body);
+      const parsed = fresh.success ? fresh : ZSectionCommandRepeat.safeParse(req.body);
+      if (!parsed.success) throw fresh.error;
+      const command = parsed.data;
       const { permit, handle } = await sectionHandle(
         res,
         id,
@@ -505,12 +544,15 @@ export function projectRoutes({ db, temporal, logger, config }: AppDeps): Router
         (facts, sectionAuthorityId) => canCommandSection(viewerOf(res), facts, sectionAuthorityId, command),
         `the command "${command.action}" on ${permitType}`,
       );
+      const updateId = `${id}:${permitType}:${key}`;
+      if (!fresh.success) {
+        const earlier = await earlierOutcome<SectionView>(handle, updateId);
+        if (!earlier) throw fresh.error;
+        res.json(earlier);
+        return;
+      }
       const args: [SectionCommand] = [{ idempotencyKey: key, ...commandMeta(res), ...command } as SectionCommand];
-      res.json(
-        await runUpdate(permit.step, () =>
-          handle.executeUpdate(sectionCommandUpdate, { args, updateId: `${id}:${permitType}:${key}` }),
-        ),
-      );
+      res.json(await runUpdate(permit.step, () => handle.executeUpdate(sectionCommandUpdate, { args, updateId })));
     }),
   );
 

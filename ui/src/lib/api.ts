@@ -63,7 +63,7 @@ export async function send<T>(method: string, url: string, body?: unknown, optio
     headers['idempotency-key'] =
       typeof options.idempotencyKey === 'string' ? options.idempotencyKey : crypto.randomUUID();
   }
-  let payload: BodyInit | undefined;
+  let payload: RequestInit['body'];
   if (options.raw) {
     payload = options.raw;
     headers['content-type'] = options.raw.type || 'application/octet-stream';
@@ -71,7 +71,29 @@ export async function send<T>(method: string, url: string, body?: unknown, optio
     payload = JSON.stringify(body);
     headers['content-type'] = 'application/json';
   }
-  return parse<T>(await fetch(url, { method, headers, body: payload }));
+  const request = () => fetch(url, { method, headers, body: payload });
+  if (!headers['idempotency-key']) return parse<T>(await request());
+  // A command carries its key, so repeating it is safe: when the service is briefly away (a
+  // restart answers 503 with Retry-After, or the connection drops) it is sent again with the
+  // same key a few times before the user is told.
+  for (let attempt = 1; ; attempt++) {
+    let res: Response | null = null;
+    try {
+      res = await request();
+    } catch (err) {
+      if (attempt >= COMMAND_ATTEMPTS) throw err;
+    }
+    if (res && (res.status !== 503 || attempt >= COMMAND_ATTEMPTS)) return parse<T>(res);
+    await new Promise((r) => setTimeout(r, retryDelayMs(res, attempt)));
+  }
+}
+
+const COMMAND_ATTEMPTS = 4;
+
+/** Retry-After when the API gave one (capped at 10 s), else 0.5 s, 1 s, 2 s. */
+export function retryDelayMs(res: Response | null, attempt: number): number {
+  const after = Number(res?.headers.get('retry-after'));
+  return Number.isFinite(after) && after > 0 ? Math.min(after, 10) * 1000 : 500 * 2 ** (attempt - 1);
 }
 
 /** A workflow command (project, permit section or supervision cycle): POST with an Idempotency-Key. */

@@ -34,6 +34,8 @@ export async function createApp(appDeps: AppDeps) {
   const deps: AppDeps = { ...appDeps, security };
   const app = express();
   app.disable('x-powered-by');
+  // Behind N reverse proxies the client's address is the N-th from the right of X-Forwarded-For.
+  if (config.TRUST_PROXY_HOPS) app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use((req, res, next) => {
     // Each request's id goes into the audit log and the logs; a proxy's id is kept.
     const given = req.get('x-request-id');

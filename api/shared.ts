@@ -26,7 +26,12 @@ export interface AppDeps {
     Partial<
       Pick<
         Config,
-        'APPEAL_PERIOD_SECONDS' | 'NOTICE_MIN_DAYS' | 'DOCUMENT_MAX_MB' | 'MEETING_URL_TEMPLATE' | 'MAP_STYLE_URL'
+        | 'APPEAL_PERIOD_SECONDS'
+        | 'NOTICE_MIN_DAYS'
+        | 'DOCUMENT_MAX_MB'
+        | 'MEETING_URL_TEMPLATE'
+        | 'MAP_STYLE_URL'
+        | 'TRUST_PROXY_HOPS'
       >
     > & {
       auth: AuthConfig;

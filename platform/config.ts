@@ -49,6 +49,11 @@ const ZConfig = z
       .string()
       .regex(/^https:\/\/[^\s]*\{room\}[^\s]*$/, 'must be an https URL containing {room}')
       .optional(),
+    /**
+     * How many reverse proxies in front of the API to trust for the client's address
+     * (X-Forwarded-For): rate limits and security events use it. 0 when clients connect directly.
+     */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Sign-in starts per minute per client address (api/limits.ts). */
     RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
     /** Third-party comments and citizen observations per minute per client address. */

@@ -694,6 +694,34 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+
+  it('behind a trusted proxy, counts each client address of X-Forwarded-For on its own', async () => {
+    const behindProxy = await startApi(stack.db.handle.db, new Client(), {
+      TEMPORAL_TASK_QUEUE: 'unused',
+      UI_DIST: '',
+      TRUST_PROXY_HOPS: 1,
+      rateLimits: { signInPerMinute: 100, publicWritesPerMinute: 1 },
+    });
+    try {
+      const comment = (client: string) =>
+        fetch(`${behindProxy.base}/api/notices/${randomUUID()}/comments`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': randomUUID(),
+            'x-forwarded-for': client,
+          },
+          body: JSON.stringify({ kind: 'opinion', authorName: 'R', anonymous: false, text: 'x' }),
+        });
+      const statuses = [];
+      for (const client of ['198.51.100.1', '198.51.100.1', '198.51.100.2'])
+        statuses.push((await comment(client)).status);
+      // The notice does not exist (404); the second from the same client is over its budget.
+      expect(statuses).toEqual([404, 429, 404]);
+    } finally {
+      await behindProxy.close();
+    }
+  });
 });
 
 describe('trade secrets (F07)', () => {

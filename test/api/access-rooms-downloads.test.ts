@@ -13,37 +13,13 @@
 import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { ApiClient } from '../../api/client';
-import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
+import { DEMO } from '../../prisma/seed';
 import { useApiStack } from '../support/stack';
+import { EVERYONE, SIGNED_IN, signInRoles, type Role } from '../support/roles';
 import { until } from '../support/env';
 
 const stack = useApiStack({ rateLimits: { signInPerMinute: 1000, publicWritesPerMinute: 1000 } });
 
-type Role =
-  | 'organiser'
-  | 'agent'
-  | 'foodManager'
-  | 'involvedClerk'
-  | 'otherClerk'
-  | 'supervisor'
-  | 'serviceDesk'
-  | 'resident'
-  | 'admin'
-  | 'public';
-
-const EVERYONE: Role[] = [
-  'organiser',
-  'agent',
-  'foodManager',
-  'involvedClerk',
-  'otherClerk',
-  'supervisor',
-  'serviceDesk',
-  'resident',
-  'admin',
-  'public',
-];
-const SIGNED_IN = EVERYONE.filter((r) => r !== 'public');
 /** The project's noise permit and the supervised site are both the City of Tampere's. */
 const CITY: Role[] = ['involvedClerk', 'supervisor'];
 const PROJECT_READERS: Role[] = ['organiser', 'agent', ...CITY, 'serviceDesk', 'admin'];
@@ -87,18 +63,7 @@ async function uploadPdf(marker: string, query: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  const signIn = (email: string) => ApiClient.signIn(stack.base, email);
-  clients.organiser = await signIn(DEMO_USERS.organiser);
-  clients.agent = await signIn(DEMO_USERS.agent);
-  await clients.agent.actFor(clients.agent.session!.mandates[0]!.id);
-  clients.foodManager = await signIn(DEMO_USERS.foodManager);
-  clients.involvedClerk = await signIn(AUTHORITY_USERS['CITY-TRE']!);
-  clients.otherClerk = await signIn(AUTHORITY_USERS['POLICE-SISA']!);
-  clients.supervisor = await signIn(DEMO_USERS.supervisor);
-  clients.serviceDesk = await signIn(DEMO_USERS.serviceDesk);
-  clients.resident = await signIn(DEMO_USERS.resident);
-  clients.admin = await signIn(DEMO_USERS.admin);
-  clients.public = new ApiClient(stack.base);
+  await signInRoles(stack.base, clients, { involvedCode: 'CITY-TRE', otherCode: 'POLICE-SISA' });
 
   projectId = (
     await clients.organiser.createProject({

@@ -14,21 +14,10 @@ import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { startApi } from '../support/api';
 import { OPERATIONS } from '../../api/openapi';
 import { useApiStack } from '../support/stack';
+import { EVERYONE, SIGNED_IN, signInRoles, type Role } from '../support/roles';
 import { until } from '../support/env';
 
 const stack = useApiStack();
-
-type Role =
-  | 'organiser'
-  | 'agent'
-  | 'foodManager'
-  | 'involvedClerk'
-  | 'otherClerk'
-  | 'supervisor'
-  | 'serviceDesk'
-  | 'resident'
-  | 'admin'
-  | 'public';
 
 const clients = {} as Record<Role, ApiClient>;
 let projectId: string;
@@ -49,16 +38,7 @@ beforeAll(async () => {
   expect(involvedCode).toBe('CITY-TRE');
   otherCode = Object.keys(AUTHORITY_USERS).find((code) => !involved.has(code))!;
   siteId = (await stack.db.handle.db.site.findFirstOrThrow({ where: { name: 'Ravintola Laukontori' } })).id;
-  clients.agent = await signIn(DEMO_USERS.agent);
-  await clients.agent.actFor(clients.agent.session!.mandates[0]!.id);
-  clients.foodManager = await signIn(DEMO_USERS.foodManager);
-  clients.involvedClerk = await signIn(AUTHORITY_USERS[involvedCode]!);
-  clients.otherClerk = await signIn(AUTHORITY_USERS[otherCode]!);
-  clients.supervisor = await signIn(DEMO_USERS.supervisor);
-  clients.serviceDesk = await signIn(DEMO_USERS.serviceDesk);
-  clients.resident = await signIn(DEMO_USERS.resident);
-  clients.admin = await signIn(DEMO_USERS.admin);
-  clients.public = new ApiClient(stack.base);
+  await signInRoles(stack.base, clients, { involvedCode, otherCode });
 });
 
 interface Endpoint {
@@ -69,19 +49,6 @@ interface Endpoint {
   allowed: Role[];
 }
 
-const EVERYONE: Role[] = [
-  'organiser',
-  'agent',
-  'foodManager',
-  'involvedClerk',
-  'otherClerk',
-  'supervisor',
-  'serviceDesk',
-  'resident',
-  'admin',
-  'public',
-];
-const SIGNED_IN = EVERYONE.filter((r) => r !== 'public');
 /** Users of an authority involved in the project: its clerk and, at the same authority, the supervisor. */
 const INVOLVED: Role[] = ['involvedClerk', 'supervisor'];
 

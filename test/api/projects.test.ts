@@ -125,6 +125,20 @@ describe('API against real PostgreSQL and Temporal', () => {
       ]),
     );
     expect(timeline.every((e) => !('result' in e.payload))).toBe(true);
+    // Built by PostgreSQL: the same as the stored rows in order, without the internal result.
+    const rows = await stack.db.handle.db.timelineEvent.findMany({ where: { projectId: id }, orderBy: { id: 'asc' } });
+    expect(timeline).toEqual(
+      rows.map((e) => {
+        const { result: _internal, ...payload } = e.payload as Record<string, unknown>;
+        return {
+          id: e.id.toString(),
+          type: e.type,
+          permitType: e.permitType,
+          occurredAt: e.occurredAt.toISOString(),
+          payload,
+        };
+      }),
+    );
     // The public reads the decisions' public parts, and nothing of the application itself.
     const decided = project.permits.filter((p) => p.decision !== null).length;
     const publicDecisions = (await (await fetch(`${base}/api/decisions`)).json()) as Array<{

@@ -7,10 +7,10 @@
  * several workers at once:
  *
  * - fan-out takes outbox rows with FOR UPDATE SKIP LOCKED, writes one alert per user
- *   (unique per notification and user) and marks the row sent, in one transaction;
- * - a sender claims pending e-mails (SKIP LOCKED), sends and marks them sent. A sender that
- *   dies after sending and before marking leaves a claim that expires and is sent again with
- *   the same Message-ID (at least once; mail systems drop the repeat by its id).
+ *   (unique per notification and user) and marks the row sent, a small batch per transaction;
+ * - a sender claims one pending e-mail at a time (SKIP LOCKED), sends and marks it sent. A
+ *   sender that dies after sending and before marking leaves a claim that expires and is sent
+ *   again with the same Message-ID (at least once; mail systems drop the repeat by its id).
  */
 import { addHours } from 'date-fns';
 import type { Db, Tx } from '../platform/db';
@@ -116,53 +116,66 @@ async function recipients(tx: Tx, kind: string, recipient: string, now: Date, al
 }
 
 export function createAlertActivities({ db, logger, events }: { db: Db; logger: Logger; events?: EventPublisher }) {
-  /** Fans out up to `limit` outbox rows; returns how many alerts it wrote. */
+  /**
+   * Fans out up to `limit` outbox rows, `batch` rows per transaction; returns how many rows and
+   * alerts it wrote. Short transactions: the backlog an outage leaves behind must not outgrow
+   * one transaction's time limit, or every retry would fail the same way and nothing would go out.
+   */
   async function fanOutAlerts(
-    input: { now?: string; limit?: number } = {},
+    input: { now?: string; limit?: number; batch?: number; progress?: () => void } = {},
   ): Promise<{ notifications: number; alerts: number }> {
     const now = input.now ? new Date(input.now) : new Date();
-    const wake: string[] = [];
-    const result = await db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<Array<{ id: string }>>`
-        SELECT id FROM "Notification" WHERE "sentAt" IS NULL
-        ORDER BY "createdAt" LIMIT ${input.limit ?? 200} FOR UPDATE SKIP LOCKED`;
-      let alerts = 0;
-      for (const { id } of rows) {
-        const n = await tx.notification.findUniqueOrThrow({ where: { id } });
-        const userIds = await recipients(tx, n.recipientKind, n.recipient, now, n.kind);
-        const prefs = new Map(
-          (await tx.alertPreference.findMany({ where: { userId: { in: userIds } } })).map((p) => [p.userId, p]),
-        );
-        for (const userId of userIds) {
-          const pref = prefs.get(userId);
-          if (pref?.mutedKinds.includes(n.kind)) continue;
-          const created = await tx.alert.createMany({
-            data: [
-              {
-                userId,
-                notificationId: n.id,
-                projectId: n.projectId,
-                kind: n.kind,
-                payload: n.payload ?? {},
-                createdAt: n.createdAt,
-                emailState: pref && !pref.email ? 'none' : 'pending',
-              },
-            ],
-            skipDuplicates: true,
-          });
-          if (created.count > 0) {
-            alerts++;
-            await appendRoomEvent(tx, `user:${userId}`, 'alert', { kind: n.kind, projectId: n.projectId });
-            wake.push(`user:${userId}`);
+    const limit = input.limit ?? 200;
+    const total = { notifications: 0, alerts: 0 };
+    while (total.notifications < limit) {
+      const take = Math.min(input.batch ?? 10, limit - total.notifications);
+      const wake: string[] = [];
+      const result = await db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<Array<{ id: string }>>`
+          SELECT id FROM "Notification" WHERE "sentAt" IS NULL
+          ORDER BY "createdAt" LIMIT ${take} FOR UPDATE SKIP LOCKED`;
+        let alerts = 0;
+        for (const { id } of rows) {
+          const n = await tx.notification.findUniqueOrThrow({ where: { id } });
+          const userIds = await recipients(tx, n.recipientKind, n.recipient, now, n.kind);
+          const prefs = new Map(
+            (await tx.alertPreference.findMany({ where: { userId: { in: userIds } } })).map((p) => [p.userId, p]),
+          );
+          for (const userId of userIds) {
+            const pref = prefs.get(userId);
+            if (pref?.mutedKinds.includes(n.kind)) continue;
+            const created = await tx.alert.createMany({
+              data: [
+                {
+                  userId,
+                  notificationId: n.id,
+                  projectId: n.projectId,
+                  kind: n.kind,
+                  payload: n.payload ?? {},
+                  createdAt: n.createdAt,
+                  emailState: pref && !pref.email ? 'none' : 'pending',
+                },
+              ],
+              skipDuplicates: true,
+            });
+            if (created.count > 0) {
+              alerts++;
+              await appendRoomEvent(tx, `user:${userId}`, 'alert', { kind: n.kind, projectId: n.projectId });
+              wake.push(`user:${userId}`);
+            }
           }
+          await tx.notification.update({ where: { id }, data: { sentAt: now } });
         }
-        await tx.notification.update({ where: { id }, data: { sentAt: now } });
-      }
-      return { notifications: rows.length, alerts };
-    });
-    for (const room of new Set(wake)) events?.wake?.(room);
-    if (result.alerts > 0) logger.debug(result, 'alerts fanned out');
-    return result;
+        return { notifications: rows.length, alerts };
+      });
+      for (const room of new Set(wake)) events?.wake?.(room);
+      total.notifications += result.notifications;
+      total.alerts += result.alerts;
+      input.progress?.();
+      if (result.notifications < take) break;
+    }
+    if (total.alerts > 0) logger.debug(total, 'alerts fanned out');
+    return total;
   }
 
   /** Claims pending e-mails of users who want them at once (or expired claims), up to `limit`. */
@@ -178,16 +191,23 @@ export function createAlertActivities({ db, logger, events }: { db: Db; logger: 
       RETURNING id`;
   }
 
-  /** Sends the claimed immediate e-mails; returns how many were sent. */
+  /**
+   * Sends pending immediate e-mails, up to `limit`, claiming each just before it is sent: a
+   * sender that dies leaves at most the one e-mail it was sending to the claim timeout (sent
+   * again then, with the same Message-ID), not a whole batch. Returns how many were sent.
+   */
   async function sendAlertEmails(
     mailer: Mailer,
     settings: AlertSettings,
-    input: { now?: string; limit?: number } = {},
+    input: { now?: string; limit?: number; progress?: () => void } = {},
   ): Promise<number> {
     const now = input.now ? new Date(input.now) : new Date();
-    const claimed = await claim(now, settings.claimTimeoutMinutes ?? 10, input.limit ?? 50);
     let sent = 0;
-    for (const { id } of claimed) {
+    for (let i = 0; i < (input.limit ?? 50); i++) {
+      const [claimed] = await claim(now, settings.claimTimeoutMinutes ?? 10, 1);
+      if (!claimed) break;
+      const { id } = claimed;
+      input.progress?.();
       const alert = await db.alert.findUniqueOrThrow({ where: { id } });
       const user = await db.user.findUnique({ where: { id: alert.userId } });
       if (!user || user.disabledAt) {

@@ -7,6 +7,14 @@ import { PrismaClient, type Prisma } from '../prisma/generated/client';
 import type { Config } from './config';
 
 export type Db = PrismaClient;
+
+/**
+ * Interactive transactions (every activity's write): Prisma's defaults, 2 s to get a pooled
+ * connection and 5 s to finish, fail whole transactions in a burst or on a busy machine, and
+ * each failure is retried from the start by its activity, adding to the load that caused it.
+ * An activity's own limit is Temporal's start-to-close timeout (30 s) anyway.
+ */
+const TRANSACTIONS = { maxWait: 10_000, timeout: 20_000 };
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Prisma.TransactionClient;
 
@@ -30,7 +38,7 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>):
     // JIT compilation costs 40+ ms on every plan above jit_above_cost (the risk reports) and
     // never pays back on these short index scans (docs/performance.md), so sessions turn it off.
     const adapter = new PrismaPg({ connectionString: config.DATABASE_URL, options: '-c jit=off' });
-    const db = new PrismaClient({ adapter });
+    const db = new PrismaClient({ adapter, transactionOptions: TRANSACTIONS });
     return { db, kind: 'postgresql', close: () => db.$disconnect() };
   }
   const dir = path.resolve(config.DATA_DIR, 'pg');
@@ -47,7 +55,7 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>):
   // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the wire
   // protocol is the same (verified end to end with Prisma 6.19, see docs/adr/0002-prisma.md).
   const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
-  const db = new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter, transactionOptions: TRANSACTIONS });
   return {
     db,
     kind: 'embedded',

@@ -32,40 +32,69 @@ export function ensureDebianPackages(packages) {
 
 export const hasPostgres = () => pgBinDir() !== null;
 
-/** Starts a cluster owned by the `postgres` user (initdb refuses root) on the given port. */
-export function startPostgres(port) {
+/** Runs a PostgreSQL server binary as the `postgres` user (initdb refuses root); throws with its last line. */
+function asPostgres(bin, cmd, args) {
+  const isRoot = process.getuid?.() === 0;
+  const r = isRoot
+    ? spawnSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { encoding: 'utf8' })
+    : spawnSync(path.join(bin, cmd), args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new SetupError(`${cmd} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+}
+
+function serverBinaries() {
   const bin = pgBinDir();
   if (!bin) throw new SetupError('PostgreSQL server binaries not found under /usr/lib/postgresql.');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'permits-pg-'));
-  fs.chmodSync(dir, 0o777);
-  const dataDir = path.join(dir, 'data');
-  const asPostgres = (cmd, args) => {
-    const isRoot = process.getuid?.() === 0;
-    const r = isRoot
-      ? spawnSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { encoding: 'utf8' })
-      : spawnSync(path.join(bin, cmd), args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new SetupError(`${cmd} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
-  };
-  asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  asPostgres('pg_ctl', [
-    '-D',
-    dataDir,
-    '-l',
-    path.join(dir, 'log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
-    'start',
-  ]);
+  return bin;
+}
+
+/**
+ * Control of a cluster made by startPostgres, from its data directory and port (also from
+ * another process, e.g. a test that stops and restarts the server under a running platform).
+ * Its socket and log sit next to the data directory.
+ */
+export function postgresCluster(dataDir, port) {
+  const bin = serverBinaries();
+  const dir = path.dirname(dataDir);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     dataDir,
+    port,
+    /** Starts the server (again) on its port with its data. */
+    start() {
+      asPostgres(bin, 'pg_ctl', [
+        '-D',
+        dataDir,
+        '-l',
+        path.join(dir, 'log'),
+        '-w',
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
+        'start',
+      ]);
+    },
+    /** Stops the server and keeps the data; `immediate` is a crash (recovery at the next start). */
+    stopOnly(mode = 'fast') {
+      asPostgres(bin, 'pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
+    },
+    /** Stops the server and deletes the cluster. */
     stop() {
       try {
-        asPostgres('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+        asPostgres(bin, 'pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },
   };
+}
+
+/** Starts a cluster owned by the `postgres` user (initdb refuses root) on the given port. */
+export function startPostgres(port) {
+  const bin = serverBinaries();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'permits-pg-'));
+  fs.chmodSync(dir, 0o777);
+  const dataDir = path.join(dir, 'data');
+  asPostgres(bin, 'initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const cluster = postgresCluster(dataDir, port);
+  cluster.start();
+  return cluster;
 }

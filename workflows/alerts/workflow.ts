@@ -8,6 +8,8 @@ import type { Activities } from '../../activities';
 
 const { dispatchAlerts } = proxyActivities<Pick<Activities, 'dispatchAlerts'>>({
   startToCloseTimeout: '2 minutes',
+  // The round heartbeats as it goes: a round whose worker died is run again after this, not after 2 minutes.
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 

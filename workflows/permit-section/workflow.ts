@@ -28,6 +28,9 @@ import { SeenKeys, Serial, workflowNow } from '../shared/commands';
 import { permitSettledSignal } from '../permit-project/messages';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { supervisionWorkflowId } from '../supervision-cycle/messages';
+
+/** Patch: a fired hearing or appeal timer ends the period whatever the activation's clock says. */
+const TIMER_ENDS_PERIOD = 'timer-ends-period';
 import { supervisionCycleWorkflow } from '../supervision-cycle/workflow';
 import {
   sectionCommandUpdate,
@@ -209,8 +212,17 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
       const step = state.step;
       if (step === 'hearing' && state.notice) {
         const closesAt = Date.parse(state.notice.closesAt);
-        await condition(() => state.step !== 'hearing' || tooLong(), Math.max(closesAt - workflowNow(), 1));
-        if (state.step === 'hearing' && workflowNow() >= closesAt) {
+        // The timer firing ends the period (`woken` is false then), whatever the clock of the
+        // activation that delivers it says: after a worker died, that activation can carry an
+        // earlier time (e.g. when a query replays the history before the next workflow task
+        // starts) than a later replay of the same history, and a decision taken on the clock
+        // alone then differs between the two (a nondeterminism error every other worker hits).
+        const woken = await condition(
+          () => state.step !== 'hearing' || tooLong(),
+          Math.max(closesAt - workflowNow(), 1),
+        );
+        // Patched: histories recorded before this change decided on the clock alone.
+        if (state.step === 'hearing' && ((!woken && patched(TIMER_ENDS_PERIOD)) || workflowNow() >= closesAt)) {
           await serial.run(async () => {
             await record(
               `${id}:hearing-closed:${state.notice?.closesAt}`,
@@ -236,8 +248,9 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
         });
       } else if (step === 'appeal' && appealEndsAt) {
         const endsAt = Date.parse(appealEndsAt);
-        await condition(() => state.step !== 'appeal' || tooLong(), Math.max(endsAt - workflowNow(), 1));
-        if (state.step === 'appeal' && workflowNow() >= endsAt) {
+        // As for the hearing: the fired timer ends the appeal period, not the activation's clock.
+        const woken = await condition(() => state.step !== 'appeal' || tooLong(), Math.max(endsAt - workflowNow(), 1));
+        if (state.step === 'appeal' && ((!woken && patched(TIMER_ENDS_PERIOD)) || workflowNow() >= endsAt)) {
           await serial.run(async () => {
             await record(`${id}:final`, { action: 'final' }, 'appeal', 'final');
             state.step = 'final';

@@ -19,6 +19,11 @@ import { allowedMethods, openApiDocument } from './openapi';
 import { docsRoutes } from './docs';
 import { DEFAULT_RATE_LIMITS, rateLimiters } from './limits';
 import { securityEventRoutes, securityRecorder } from './security-events';
+import { knowledgeRoutes } from './knowledge';
+import { venueRoutes } from './venues';
+import { invoiceRoutes } from './invoices';
+import { archiveRoutes } from './archive';
+import { bridgeRoutes } from './bridge';
 
 export type { AppDeps };
 export { projectWorkflowId };
@@ -142,6 +147,11 @@ export async function createApp(appDeps: AppDeps) {
   );
   app.use('/api', publicRoutes(deps));
   app.use('/api', securityEventRoutes(deps));
+  app.use('/api', knowledgeRoutes(deps));
+  app.use('/api', venueRoutes(deps));
+  app.use('/api', invoiceRoutes(deps));
+  app.use('/api', archiveRoutes(deps));
+  app.use('/api', bridgeRoutes(deps));
 
   app.use('/api', docsRoutes(openApiDocument));
   app.all('/api/{*rest}', (req, res, next) => {

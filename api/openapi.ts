@@ -28,11 +28,16 @@ import { ZAlertPreferences, ZAlertsQuery, ZAreaSubscription } from './alerts';
 import { ZDecisionsQuery } from './public';
 import { ZDocumentParam, ZNewDocumentQuery, ZNewVersionQuery, ZVersionParam } from './documents';
 import { ZSecurityEventsQuery } from './security-events';
+import { KNOWLEDGE_OPERATIONS } from './knowledge';
+import { VENUE_OPERATIONS } from './venues';
+import { INVOICE_OPERATIONS } from './invoices';
+import { ARCHIVE_OPERATIONS } from './archive';
+import { BRIDGE_OPERATIONS } from './bridge';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Access = 'public' | 'signed-in';
 
-interface Operation {
+export interface Operation {
   method: Method;
   /** Express syntax: /api/projects/:id */
   path: string;
@@ -693,6 +698,11 @@ export const OPERATIONS: Operation[] = [
     query: ZTopAreasQuery,
     ok: [200, 'Areas'],
   },
+  ...KNOWLEDGE_OPERATIONS,
+  ...VENUE_OPERATIONS,
+  ...INVOICE_OPERATIONS,
+  ...ARCHIVE_OPERATIONS,
+  ...BRIDGE_OPERATIONS,
 ];
 
 const STANDARD_ERRORS: Record<number, string> = {

@@ -40,6 +40,11 @@ const MOUNTS: Array<{ file: string; prefix: string; from?: string; until?: strin
   { file: 'api/alerts.ts', prefix: '/api' },
   { file: 'api/documents.ts', prefix: '/api' },
   { file: 'api/security-events.ts', prefix: '/api' },
+  { file: 'api/knowledge.ts', prefix: '/api' },
+  { file: 'api/venues.ts', prefix: '/api' },
+  { file: 'api/invoices.ts', prefix: '/api' },
+  { file: 'api/archive.ts', prefix: '/api' },
+  { file: 'api/bridge.ts', prefix: '/api' },
   { file: 'api/auth/routes.ts', prefix: '/api' },
   { file: 'api/docs.ts', prefix: '/api' },
 ];

@@ -1,4 +1,8 @@
 -- AlterTable
+ALTER TABLE "Organisation" ADD COLUMN     "industry" TEXT,
+ADD COLUMN     "sizeClass" TEXT;
+
+-- AlterTable
 ALTER TABLE "Permit" ADD COLUMN     "externalCaseNumber" TEXT;
 
 -- CreateTable

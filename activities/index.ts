@@ -3,6 +3,10 @@ import { createProjectActivities } from './project';
 import { createSectionActivities } from './section';
 import { createSupervisionActivities } from './supervision';
 import { createAlertActivities } from './alerts';
+import { createArchiveActivities, createRetentionSweepActivities } from './archive';
+import { createVenueActivities } from './venues';
+import { createBridgeActivities } from './bridge';
+import { createInvoiceActivities } from './invoices';
 import type { ActivityDeps } from './types';
 
 export type { ActivityDeps, EventPublisher, TimelineEventMessage } from './types';
@@ -16,6 +20,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createProjectActivities(deps),
     ...createSectionActivities(deps),
     ...createSupervisionActivities(deps),
+    ...createArchiveActivities(deps),
+    ...createRetentionSweepActivities(deps),
+    ...createVenueActivities(deps),
+    ...createBridgeActivities(deps),
+    ...createInvoiceActivities(deps),
     /**
      * One round of alert delivery: fan out the outbox, then send e-mails and due digests. It
      * heartbeats as it goes, so a round whose worker died is retried within the heartbeat

@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { AlertSettings, Mailer } from './alerts';
+import type { ArchiveSettings } from './archive';
 
 export interface TimelineEventMessage {
   id: string;
@@ -27,4 +28,6 @@ export interface ActivityDeps {
   /** E-mail for alerts; without it alerts stay in the app and e-mails wait. */
   mail?: { mailer: Mailer; settings: AlertSettings };
   clock?: () => Date;
+  /** Archiving (F22): retention overrides for tests and demos. */
+  archive?: ArchiveSettings;
 }

@@ -22,6 +22,8 @@ import { securityEventRoutes, securityRecorder } from './security-events';
 import { knowledgeRoutes } from './knowledge';
 import { venueRoutes } from './venues';
 import { invoiceRoutes } from './invoices';
+import { localPaymentProvider } from '../platform/payments/local-provider';
+import { LOCAL_PROVIDER_PATH, PAYTRAIL_TEST_ACCOUNT, PAYTRAIL_TEST_SECRET } from '../platform/payments/provider';
 import { archiveRoutes } from './archive';
 import { bridgeRoutes } from './bridge';
 
@@ -35,7 +37,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 export async function createApp(appDeps: AppDeps) {
   const { db, temporal, logger, config } = appDeps;
   // Refused and withheld access, recorded durably (api/security-events.ts).
-  const security = appDeps.security ?? securityRecorder(db, logger);
+  const security =
+    appDeps.security ??
+    securityRecorder(db, logger, { perSourcePerMinute: config.rateLimits?.securityEventsPerSourcePerMinute });
   const deps: AppDeps = { ...appDeps, security };
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +76,16 @@ export async function createApp(appDeps: AppDeps) {
   );
   const limits = rateLimiters(config.rateLimits ?? DEFAULT_RATE_LIMITS);
   app.use(['/api/auth/login', '/idp/interaction/:uid/login'], limits.signIn);
+  // Without a real payment provider, the local test provider runs here (ADR 0011): outside the
+  // session and CSRF checks, as a provider's own pages would be.
+  if (!config.PAYMENT_API_URL) {
+    const account = config.PAYMENT_ACCOUNT ?? PAYTRAIL_TEST_ACCOUNT;
+    const secret = config.PAYMENT_SECRET ?? PAYTRAIL_TEST_SECRET;
+    app.use(LOCAL_PROVIDER_PATH, localPaymentProvider({ account, secret }).router);
+  }
   const auth = await installAuth(app, { db, logger, auth: config.auth });
+  // Authorities' systems sign the exact bytes they send: those are kept for the check (api/bridge.ts).
+  app.use('/api/bridge', express.raw({ type: () => true, limit: '256kb' }));
   app.use(express.json({ limit: '256kb' }));
   app.use(auth.authenticate);
   app.use('/api', auth.routes);

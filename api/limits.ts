@@ -12,6 +12,8 @@ export interface RateLimits {
   signInPerMinute: number;
   /** Comments and observations per minute per address. */
   publicWritesPerMinute: number;
+  /** Security events of one kind stored per source (user or address) and minute (api/security-events.ts). */
+  securityEventsPerSourcePerMinute?: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { signInPerMinute: 30, publicWritesPerMinute: 10 };

@@ -12,12 +12,15 @@ import {
   stateQuery,
   type PermitProjectInput,
   type ProjectCommand,
+  type ProjectCommandBody,
+  type ProjectView,
 } from '../workflows/permit-project/messages';
 import {
   sectionCommandUpdate,
   sectionStateQuery,
   sectionWorkflowId,
   type SectionCommand,
+  type SectionCommandBody,
   type SectionView,
 } from '../workflows/permit-section/messages';
 import { AppError } from './errors';
@@ -135,6 +138,45 @@ async function runUpdate<T>(step: string, run: () => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/**
+ * Sends a project command to the project's workflow as an Update, the one way the UI's commands
+ * and an authority's system (api/bridge.ts) reach it: 409 when it does not fit the step.
+ */
+export function executeProjectCommand(
+  temporal: AppDeps['temporal'],
+  c: {
+    projectId: string;
+    step: string;
+    key: string;
+    meta: ReturnType<typeof commandMeta>;
+    command: ProjectCommandBody;
+  },
+): Promise<ProjectView> {
+  const args: [ProjectCommand] = [{ idempotencyKey: c.key, ...c.meta, ...c.command } as ProjectCommand];
+  const handle = temporal.workflow.getHandle(projectWorkflowId(c.projectId));
+  return runUpdate(c.step, () =>
+    handle.executeUpdate(projectCommandUpdate, { args, updateId: `${c.projectId}:${c.key}` }),
+  );
+}
+
+/** Sends a command to a received permit section's workflow, as the UI and an authority's system do; 409 off-step. */
+export function executeSectionCommand(
+  temporal: AppDeps['temporal'],
+  c: {
+    projectId: string;
+    permitType: string;
+    step: string;
+    key: string;
+    meta: ReturnType<typeof commandMeta>;
+    command: SectionCommandBody;
+  },
+): Promise<SectionView> {
+  const args: [SectionCommand] = [{ idempotencyKey: c.key, ...c.meta, ...c.command } as SectionCommand];
+  const handle = temporal.workflow.getHandle(sectionWorkflowId(c.projectId, c.permitType));
+  const updateId = `${c.projectId}:${c.permitType}:${c.key}`;
+  return runUpdate(c.step, () => handle.executeUpdate(sectionCommandUpdate, { args, updateId }));
 }
 
 /** The outcome of an update already sent to the workflow under this id; null when there was none. */
@@ -473,12 +515,14 @@ export function projectRoutes({ db, temporal, logger, config, security }: AppDep
       if (command.action === 'scheduleKickoff' && !command.meetingUrl && config.MEETING_URL_TEMPLATE) {
         command.meetingUrl = meetingLink(config.MEETING_URL_TEMPLATE, config.auth.sessionSecret, id, command.at);
       }
-      const handle = temporal.workflow.getHandle(projectWorkflowId(id));
-      const args: [ProjectCommand] = [{ idempotencyKey: key, ...commandMeta(res), ...command } as ProjectCommand];
       res.json(
-        await runUpdate(project.step, () =>
-          handle.executeUpdate(projectCommandUpdate, { args, updateId: `${id}:${key}` }),
-        ),
+        await executeProjectCommand(temporal, {
+          projectId: id,
+          step: project.step,
+          key,
+          meta: commandMeta(res),
+          command: command as ProjectCommandBody,
+        }),
       );
     }),
   );
@@ -550,8 +594,16 @@ export function projectRoutes({ db, temporal, logger, config, security }: AppDep
         res.json(earlier);
         return;
       }
-      const args: [SectionCommand] = [{ idempotencyKey: key, ...commandMeta(res), ...command } as SectionCommand];
-      res.json(await runUpdate(permit.step, () => handle.executeUpdate(sectionCommandUpdate, { args, updateId })));
+      res.json(
+        await executeSectionCommand(temporal, {
+          projectId: id,
+          permitType,
+          step: permit.step,
+          key,
+          meta: commandMeta(res),
+          command: command as SectionCommandBody,
+        }),
+      );
     }),
   );
 

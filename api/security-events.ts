@@ -7,6 +7,11 @@
  *   - identity.withheld: an anonymous reporter's identity or photo withheld from the company.
  * Writing is best-effort: it runs after the answer is decided, never fails or delays the
  * request, and a failure is only logged. Request bodies and secret values are never stored.
+ *
+ * A flood cannot fill the table: each source (the signed-in user, else the client address) has
+ * a budget of events of one kind per minute; beyond it the events are counted, and one summary
+ * row with `details.suppressed` (the count) and the window's start is written when the window
+ * ends. Rows are kept for SECURITY_EVENT_RETENTION_DAYS (the retention sweeper deletes older ones).
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -41,13 +46,39 @@ export interface SecurityRecorder {
   record(event: SecurityEventInput): Promise<void>;
   /** An event of this HTTP request: its actor, method, path (no query), request id and address. */
   forRequest(req: Request, res: Response, event: RequestEvent): Promise<void>;
+  /** Writes the summaries of the windows that have ended (all of them with `all`, at shutdown). */
+  flush(all?: boolean): Promise<void>;
+  /** Stops the periodic flush (the summaries of open windows are written first). */
+  close(): Promise<void>;
+}
+
+export interface SecurityRecorderOptions {
+  /** Events of one kind stored per source and minute; the rest are counted into a summary. */
+  perSourcePerMinute?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_SECURITY_EVENTS_PER_SOURCE_PER_MINUTE = 120;
+const WINDOW_MS = 60_000;
+/** Distinct sources tracked at once; beyond that every new source shares one window. */
+const MAX_SOURCES = 10_000;
+
+interface FloodWindow {
+  start: number;
+  stored: number;
+  suppressed: number;
+  last?: SecurityEventInput;
 }
 
 /** Long inputs (a client's made-up room or path) are cut: the log is evidence, not storage. */
 const clip = (text: string, max = 500) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
-export function securityRecorder(db: Db, logger: Logger): SecurityRecorder {
-  const record = (event: SecurityEventInput): Promise<void> => {
+export function securityRecorder(db: Db, logger: Logger, options: SecurityRecorderOptions = {}): SecurityRecorder {
+  const limit = options.perSourcePerMinute ?? DEFAULT_SECURITY_EVENTS_PER_SOURCE_PER_MINUTE;
+  const now = options.now ?? Date.now;
+  const windows = new Map<string, FloodWindow>();
+
+  const write = (event: SecurityEventInput): Promise<void> => {
     logger.warn(
       {
         kind: event.kind,
@@ -76,7 +107,58 @@ export function securityRecorder(db: Db, logger: Logger): SecurityRecorder {
         (err: unknown) => logger.warn({ err, kind: event.kind }, 'security event not recorded'),
       );
   };
+
+  /** The summary of a window's suppressed events: the last one, with the count. */
+  const summarise = (w: FloodWindow): Promise<void> =>
+    w.suppressed > 0 && w.last
+      ? write({
+          ...w.last,
+          details: { ...w.last.details, suppressed: w.suppressed, windowStart: new Date(w.start).toISOString() },
+        })
+      : Promise.resolve();
+
+  const flush = async (all = false): Promise<void> => {
+    const at = now();
+    const ended = [...windows].filter(([, w]) => all || at - w.start >= WINDOW_MS);
+    for (const [key] of ended) windows.delete(key);
+    await Promise.all(ended.map(([, w]) => summarise(w)));
+  };
+
+  const record = (event: SecurityEventInput): Promise<void> => {
+    const source = event.actorId ?? `ip:${event.ip ?? 'unknown'}`;
+    let key = `${event.kind}|${source}`;
+    if (!windows.has(key) && windows.size >= MAX_SOURCES) key = `${event.kind}|overflow`;
+    const at = now();
+    let w = windows.get(key);
+    let ended: Promise<void> = Promise.resolve();
+    if (w && at - w.start >= WINDOW_MS) {
+      windows.delete(key);
+      ended = summarise(w);
+      w = undefined;
+    }
+    if (!w) {
+      w = { start: at, stored: 0, suppressed: 0 };
+      windows.set(key, w);
+    }
+    if (w.stored < limit) {
+      w.stored++;
+      return Promise.all([ended, write(event)]).then(() => undefined);
+    }
+    w.suppressed++;
+    w.last = event;
+    return ended;
+  };
+
+  // Summaries of a burst that simply stops are written within a window's length.
+  const timer = setInterval(() => void flush(), WINDOW_MS);
+  timer.unref();
+
   return {
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush(true);
+    },
     record,
     forRequest(req, res, event) {
       const actor = res.locals.actor as { userId?: string } | null | undefined;

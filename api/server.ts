@@ -37,6 +37,8 @@ export async function createServer(
     live: { wake: (room) => void waker.feed?.wake(room) },
   });
   server.on('request', app);
+  // Summaries of suppressed security events are written before the process lets go.
+  server.once('close', () => void security.close());
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(server, { serveClient: false });
   const { authoriseJoin } = installSocketAuth(io, deps.db, sessions, security);
   const live = new LiveFeed(io, deps.db, deps.logger);

@@ -27,6 +27,10 @@ export interface AppDeps {
       Pick<
         Config,
         | 'APPEAL_PERIOD_SECONDS'
+        | 'PAYMENT_API_URL'
+        | 'PAYMENT_ACCOUNT'
+        | 'PAYMENT_SECRET'
+        | 'VENUE_HOLD_SECONDS'
         | 'NOTICE_MIN_DAYS'
         | 'DOCUMENT_MAX_MB'
         | 'MEETING_URL_TEMPLATE'

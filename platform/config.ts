@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { overrideProblems, type RetentionOverride } from '../domain/retention';
+import { PAYTRAIL_TEST_ACCOUNT, PAYTRAIL_TEST_SECRET } from './payments/provider';
 
 /** Every setting the platform reads, validated once at start. */
 const ZConfig = z
@@ -24,6 +26,8 @@ const ZConfig = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Appeal periods in seconds instead of each permit type's days: for demos and tests only. */
     APPEAL_PERIOD_SECONDS: z.coerce.number().int().min(1).max(31_536_000).optional(),
+    /** A venue's preliminary reservation holds this many seconds instead of its hold days: demos and tests only. */
+    VENUE_HOLD_SECONDS: z.coerce.number().int().min(1).max(31_536_000).optional(),
     /** Shortest public notice period an authority may set, in days (0 lets tests use seconds). */
     NOTICE_MIN_DAYS: z.coerce.number().min(0).max(365).default(14),
     /** Largest document a user may upload to the shared workspace (F36), in megabytes. */
@@ -58,8 +62,54 @@ const ZConfig = z
     RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
     /** Third-party comments and citizen observations per minute per client address. */
     RATE_LIMIT_PUBLIC_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
+    /** Security events of one kind stored per user or address and minute; the rest become one summary row. */
+    SECURITY_EVENTS_PER_SOURCE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    /**
+     * Online payment (F21): the Paytrail Payment API (https://services.paytrail.com) or a compatible
+     * provider. Unset outside production: the local test provider mounted at /local-payments.
+     */
+    PAYMENT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The merchant account at the provider; default: Paytrail's public test account. */
+    PAYMENT_ACCOUNT: z.string().min(1).max(40).default(PAYTRAIL_TEST_ACCOUNT),
+    /** The HMAC secret shared with the provider; default: Paytrail's public test secret. */
+    PAYMENT_SECRET: z.string().min(8).default(PAYTRAIL_TEST_SECRET),
     /** How often the alert dispatcher delivers, in seconds. */
     ALERT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(15),
+    /** How often the bridge relay looks for new events for authorities' systems when idle, in seconds (F37). */
+    BRIDGE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+    /** Longest wait between two delivery attempts to an authority's system that is down, in seconds. */
+    BRIDGE_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(86_400).default(300),
+    /**
+     * Archiving (F22), demos and tests only: seconds after closure per record type instead of the
+     * retention table's years (domain/retention.ts), as JSON, e.g. {"comment":5,"message":10}.
+     */
+    ARCHIVE_RETENTION_OVERRIDE_SECONDS: z
+      .string()
+      .transform((text, ctx) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = null;
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of record type to seconds' });
+          return z.NEVER;
+        }
+        const problems = overrideProblems(parsed as Record<string, unknown>);
+        if (problems.length > 0) {
+          ctx.addIssue({ code: 'custom', message: problems.join('; ') });
+          return z.NEVER;
+        }
+        return parsed as RetentionOverride;
+      })
+      .optional(),
+    /** Security events (refused and withheld access) are deleted after this many days. */
+    SECURITY_EVENT_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(365),
+    /** Socket rooms' event logs (live updates, catch-up after a reconnect) are deleted after this many days. */
+    ROOM_EVENT_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
+    /** How often the retention sweeper deletes expired security events and room events, in seconds. */
+    RETENTION_SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
     /**
      * The MapLibre style the UI's maps use: the offline basemap shipped with the UI by default,
      * a tile service's style in production (its origin is then allowed by the CSP).
@@ -76,6 +126,15 @@ const ZConfig = z
     if (c.NODE_ENV === 'production') {
       if (!c.SESSION_SECRET)
         ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+      if (!c.PAYMENT_API_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PAYMENT_API_URL'],
+          message: 'is required in production (the local payment provider is for development)',
+        });
+      } else if (c.PAYMENT_SECRET === PAYTRAIL_TEST_SECRET) {
+        ctx.addIssue({ code: 'custom', path: ['PAYMENT_SECRET'], message: 'must be your own secret in production' });
+      }
       if (!c.OIDC_ISSUER) {
         ctx.addIssue({
           code: 'custom',

@@ -6,7 +6,13 @@
 import { authSettings, loadConfig, ConfigError } from './config';
 import { logger } from './logger';
 import { EmbeddedDbError, openDb } from './db';
-import { connectClient, createWorker, ensureAlertDispatcher } from './temporal';
+import {
+  connectClient,
+  createWorker,
+  ensureAlertDispatcher,
+  ensureBridgeRelay,
+  ensureRetentionSweeper,
+} from './temporal';
 import { smtpMailer } from './mail';
 import type { EventPublisher } from '../activities';
 
@@ -36,6 +42,7 @@ async function main(): Promise<void> {
         rateLimits: {
           signInPerMinute: config.RATE_LIMIT_SIGN_IN_PER_MINUTE,
           publicWritesPerMinute: config.RATE_LIMIT_PUBLIC_WRITES_PER_MINUTE,
+          securityEventsPerSourcePerMinute: config.SECURITY_EVENTS_PER_SOURCE_PER_MINUTE,
         },
       },
     });
@@ -63,10 +70,18 @@ async function main(): Promise<void> {
         }
       : undefined;
     if (!mail) logger.warn('SMTP_URL is not set: alerts stay in the app and e-mails wait until it is');
-    const { worker, connection } = await createWorker(config, { db: handle.db, logger, events: publisher, mail });
+    const { worker, connection } = await createWorker(config, {
+      db: handle.db,
+      logger,
+      events: publisher,
+      mail,
+      archive: { retentionOverrideSeconds: config.ARCHIVE_RETENTION_OVERRIDE_SECONDS },
+    });
     workerRun = worker.run();
     const client = await connectClient(config);
     await ensureAlertDispatcher(client, config);
+    await ensureRetentionSweeper(client, config);
+    await ensureBridgeRelay(client, config);
     closers.push(() => client.connection.close());
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
     closers.push(async () => {

@@ -47,3 +47,57 @@ export async function ensureAlertDispatcher(
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }
+
+/**
+ * Starts this task queue's retention sweeper (security events and room event logs) unless it
+ * runs already, as the alert dispatcher is started.
+ */
+export async function ensureRetentionSweeper(
+  client: Client,
+  config: Pick<
+    Config,
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'RETENTION_SWEEP_INTERVAL_SECONDS'
+    | 'SECURITY_EVENT_RETENTION_DAYS'
+    | 'ROOM_EVENT_RETENTION_DAYS'
+  >,
+): Promise<void> {
+  const { retentionSweepWorkflow } = await import('../workflows/archive/sweeper');
+  const { retentionSweeperId } = await import('../workflows/archive/messages');
+  await client.workflow.start(retentionSweepWorkflow, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: retentionSweeperId(config.TEMPORAL_TASK_QUEUE),
+    args: [
+      {
+        intervalMs: config.RETENTION_SWEEP_INTERVAL_SECONDS * 1000,
+        securityEventDays: config.SECURITY_EVENT_RETENTION_DAYS,
+        roomEventDays: config.ROOM_EVENT_RETENTION_DAYS,
+      },
+    ],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+/**
+ * Starts this task queue's bridge relay (events for the authorities' own systems, F37) unless
+ * it runs already, as the alert dispatcher is started.
+ */
+export async function ensureBridgeRelay(
+  client: Client,
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'BRIDGE_INTERVAL_SECONDS' | 'BRIDGE_RETRY_MAX_SECONDS'>,
+): Promise<void> {
+  const { bridgeRelayWorkflow } = await import('../workflows/bridge/relay');
+  const { bridgeRelayId } = await import('../workflows/bridge/messages');
+  const maximumIntervalMs = config.BRIDGE_RETRY_MAX_SECONDS * 1000;
+  await client.workflow.start(bridgeRelayWorkflow, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: bridgeRelayId(config.TEMPORAL_TASK_QUEUE),
+    args: [
+      {
+        intervalMs: config.BRIDGE_INTERVAL_SECONDS * 1000,
+        retry: { initialIntervalMs: Math.min(5_000, maximumIntervalMs), maximumIntervalMs },
+      },
+    ],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}

@@ -7,6 +7,8 @@ import { loadConfig } from '../platform/config';
 import { openDb, type Db } from '../platform/db';
 import { applicableFactors, riskModel } from '../domain/risk';
 import { storeAssessment } from '../activities/assessment';
+import { seedVenues } from './seed-venues';
+import { seedKnowledge } from './seed-knowledge';
 
 export const DEMO = {
   organisationId: '00000000-0000-4000-8000-000000000001',
@@ -252,6 +254,8 @@ export async function seed(db: Db): Promise<boolean> {
     },
     { timeout: 60_000 },
   );
+  await seedVenues(db);
+  await seedKnowledge(db);
   return true;
 }
 

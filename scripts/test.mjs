@@ -27,6 +27,8 @@ async function main() {
   ensureDebianPackages([
     { name: 'postgresql', check: hasPostgres },
     { name: 'chromium', check: () => fs.existsSync('/usr/bin/chromium') },
+    // xmllint validates the Finvoice export against the official schema (test/unit/finvoice.test.ts).
+    { name: 'libxml2-utils', check: () => fs.existsSync('/usr/bin/xmllint') },
   ]);
   ensureDependencies();
   const temporalBin = ensureTemporalCli();

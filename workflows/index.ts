@@ -2,3 +2,8 @@ export { permitProjectWorkflow } from './permit-project/workflow';
 export { permitSectionWorkflow } from './permit-section/workflow';
 export { supervisionCycleWorkflow } from './supervision-cycle/workflow';
 export { alertDispatchWorkflow } from './alerts/workflow';
+export { archiveWorkflow } from './archive/workflow';
+export { retentionSweepWorkflow } from './archive/sweeper';
+export { venueDateWorkflow } from './venue/workflow';
+export { bridgeRelayWorkflow } from './bridge/relay';
+export { bridgeDeliveryWorkflow } from './bridge/delivery';

@@ -237,3 +237,225 @@ export const canReadAudit = (actor: Viewer) => actor?.role === 'ADMIN';
 
 /** The security events (refused and withheld access): administrators only, like the audit log. */
 export const canReadSecurityEvents = (actor: Viewer) => actor?.role === 'ADMIN';
+
+/** Venue cards and the reservation calendar (free, held or confirmed, how many queue): everyone, also the public. */
+export const canReadVenueCalendar = (_actor: Viewer) => true;
+
+/** The organisation whose venue reservations the actor makes and sees: its own, or the mandating one ('permits'). */
+export const venueOrganisation = (actor: Viewer): string | null => actingOrganisation(actor, 'permits');
+
+/** Reserving, confirming and cancelling a venue date: a customer or mandated agent, for that organisation only. */
+export const canReserveVenue = (actor: Viewer, organisationId: string) => venueOrganisation(actor) === organisationId;
+
+/** A reservation may name a permit project of the reserving organisation only. */
+export const canLinkVenueProject = (actor: Viewer, p: ProjectFacts) => isProjectCustomer(actor, p);
+
+/** Which venue reservations, with their organisations, a listing shows: ADMIN all, an organiser its own. */
+export function venueReservationScope(actor: Viewer): { all: true } | { organisationId: string } | { none: true } {
+  if (actor?.role === 'ADMIN') return { all: true };
+  const org = venueOrganisation(actor);
+  return org ? { organisationId: org } : { none: true };
+}
+
+// Advice and knowledge (F01–F03) ------------------------------------------------------------
+
+/** The facts of a chat conversation the rules below need. */
+export interface ConversationFacts {
+  customerId: string;
+  /** 'serviceDesk' or 'authority' (after a hand-over). */
+  handledBy: string;
+  authorityCode: string | null;
+  status: string;
+  /** The project it is kept with, when there is one. */
+  project: ProjectFacts | null;
+}
+
+/**
+ * Opening a chat (F01): a signed-in customer, or an agent acting for an organisation; a
+ * conversation kept with a project only when they may read the project.
+ */
+export function canOpenConversation(actor: Viewer, project: ProjectFacts | null): boolean {
+  if (!actor) return false;
+  const customerSide = actor.role === 'CUSTOMER' || (actor.role === 'AGENT' && !!actor.mandate);
+  return customerSide && (project === null || canReadProject(actor, project));
+}
+
+/** Who answers the conversation now: the shared customer service, or the authority it was handed to. */
+const isConversationHandler = (actor: Actor, c: ConversationFacts) =>
+  c.handledBy === 'authority'
+    ? isAuthorityUser(actor) && actor.authorityCode === c.authorityCode
+    : actor.role === 'SERVICE_DESK';
+
+/**
+ * Reading a conversation: the customer who opened it, the shared customer service (it
+ * follows every conversation it started with), the authority it was handed to, the readers of
+ * the project it is kept with, and ADMIN.
+ */
+export const canReadConversation = (actor: Viewer, c: ConversationFacts) =>
+  !!actor &&
+  (actor.userId === c.customerId ||
+    actor.role === 'SERVICE_DESK' ||
+    actor.role === 'ADMIN' ||
+    isConversationHandler(actor, c) ||
+    (c.project !== null && canReadProject(actor, c.project)));
+
+/** Writing in an open conversation: the customer who opened it and whoever handles it now. */
+export const canWriteConversation = (actor: Viewer, c: ConversationFacts) =>
+  !!actor && c.status === 'open' && (actor.userId === c.customerId || isConversationHandler(actor, c));
+
+/** Handing a conversation over to an authority (with a note): whoever handles it now, never the customer. */
+export const canHandOverConversation = (actor: Viewer, c: ConversationFacts) =>
+  !!actor && c.status === 'open' && actor.userId !== c.customerId && isConversationHandler(actor, c);
+
+/** Closing: the customer who opened it or whoever handles it now. */
+export const canCloseConversation = canWriteConversation;
+
+/** A chat queue's socket room: the desk's for the shared customer service, an authority's for its own users. */
+export const canReadChatQueue = (actor: Viewer, queue: string) =>
+  queue === 'DESK' ? actor?.role === 'SERVICE_DESK' || actor?.role === 'ADMIN' : canReadAuthorityQueue(actor, queue);
+
+/** Which conversations a listing shows: the customer's own, a queue, or all (ADMIN). */
+export function conversationScope(
+  actor: Viewer,
+): { customerId: string } | { handledBy: 'serviceDesk' } | { authorityCode: string } | { all: true } | { none: true } {
+  if (!actor) return { none: true };
+  if (actor.role === 'ADMIN') return { all: true };
+  if (actor.role === 'SERVICE_DESK') return { handledBy: 'serviceDesk' };
+  if (isAuthorityUser(actor)) return { authorityCode: actor.authorityCode! };
+  return { customerId: actor.userId };
+}
+
+/** Experts of the answer store and the guides: the shared customer service, authority users, ADMIN. */
+export const isKnowledgeExpert = (actor: Viewer) =>
+  !!actor && (actor.role === 'SERVICE_DESK' || actor.role === 'ADMIN' || isAuthorityUser(actor));
+
+/**
+ * Writing a guide or a stored answer owned by `authorityCode`: that authority's own users;
+ * the shared ones (null) by the shared customer service; anything by ADMIN.
+ */
+export const canEditKnowledge = (actor: Viewer, authorityCode: string | null) =>
+  !!actor &&
+  (actor.role === 'ADMIN' ||
+    (authorityCode === null
+      ? actor.role === 'SERVICE_DESK'
+      : isAuthorityUser(actor) && actor.authorityCode === authorityCode));
+
+/** Publishing a decided case to the solution store: the authority that decided it. */
+export const canPublishSolution = (actor: Viewer, permitAuthorityId: string) =>
+  !!actor && isAuthorityUser(actor) && actor.authorityId === permitAuthorityId;
+
+/** Search documents for authorities only (archived projects): authority users and ADMIN. */
+export const canSearchAuthorityDocuments = (actor: Viewer) =>
+  !!actor && (actor.role === 'ADMIN' || isAuthorityUser(actor));
+
+/** An archived project (F22): its organisation and the codes of the authorities that had a permit in it. */
+export interface ArchiveFacts {
+  organisationId: string;
+  authorityCodes: readonly string[];
+}
+
+const isArchiveAuthority = (actor: Viewer, a: ArchiveFacts) =>
+  !!actor && isAuthorityUser(actor) && a.authorityCodes.includes(actor.authorityCode ?? '');
+
+/** Searching the archive is an authority's tool: authority users and ADMIN. */
+export const canSearchArchive = (actor: Viewer) => !!actor && (isAuthorityUser(actor) || actor.role === 'ADMIN');
+
+/** Which archived projects a search shows: ADMIN all, an authority user those its authority was involved in. */
+export function archiveScope(actor: Viewer): { all: true } | { authorityCode: string } | { none: true } {
+  if (actor?.role === 'ADMIN') return { all: true };
+  if (actor && isAuthorityUser(actor) && actor.authorityCode) return { authorityCode: actor.authorityCode };
+  return { none: true };
+}
+
+/** An archived project's summary (manifest, retention, disposal): the involved authorities, ADMIN, its own organisation. */
+export const canReadArchiveSummary = (actor: Viewer, a: ArchiveFacts) =>
+  isArchiveAuthority(actor, a) || actor?.role === 'ADMIN' || actingOrganisation(actor, 'permits') === a.organisationId;
+
+/** The package itself (every record, personal data, trade secrets): the involved authorities and ADMIN only. */
+export const canReadArchivePackage = (actor: Viewer, a: ArchiveFacts) =>
+  isArchiveAuthority(actor, a) || actor?.role === 'ADMIN';
+
+// Bridge to the authorities' own systems (F37).
+
+/**
+ * How an authority connects and what went to its system: that authority's users (clerks and
+ * supervisors, who need to know whether their system got a case) and ADMIN.
+ */
+export const canReadAuthorityConnection = (actor: Viewer, authorityId: string) =>
+  !!actor && (actor.role === 'ADMIN' || (isAuthorityUser(actor) && actor.authorityId === authorityId));
+
+/**
+ * Changing the connection and its secret: the authority's own AUTHORITY users (the role that
+ * processes its permits; there is no separate authority-administrator role, and every change is
+ * audited) and ADMIN. Supervisors read it but do not change it.
+ */
+export const canManageAuthorityConnection = (actor: Viewer, authorityId: string) =>
+  !!actor && (actor.role === 'ADMIN' || (actor.role === 'AUTHORITY' && actor.authorityId === authorityId));
+
+/** An authority's case-management system, known by its connection's signature (no user session). */
+export interface Integration {
+  authorityId: string;
+  authorityCode: string;
+}
+
+const INTEGRATION_SECTION_ACTIONS = new Set(['requestInfo', 'proposeDraft', 'decide']);
+
+/**
+ * What an authority's system may do, as its clerk would in the UI: confirm receipt of and act on
+ * its own authority's permit sections only; an information request names its own authority.
+ */
+export function canIntegrationCommand(
+  integration: Integration,
+  sectionAuthorityId: string,
+  command: { action: string; authorityCode?: string },
+): boolean {
+  if (integration.authorityId !== sectionAuthorityId) return false;
+  if (command.action === 'confirmReceipt' || command.action === 'recordStatus') return true;
+  if (!INTEGRATION_SECTION_ACTIONS.has(command.action)) return false;
+  return command.action !== 'requestInfo' || command.authorityCode === integration.authorityCode;
+}
+
+// Invoicing and payment (F20, F21).
+
+export interface InvoiceFacts {
+  organisationId: string;
+  authorityCode: string;
+  /** 'permit' (a decision fee: the permits scope of a mandate) or 'inspection' (supervision scope). */
+  kind: string;
+}
+
+const invoiceScope = (inv: InvoiceFacts): MandateScope => (inv.kind === 'inspection' ? 'supervision' : 'permits');
+
+/** The customer side of an invoice: its organisation's users and agents mandated for the fee's scope. */
+export const isInvoiceCustomer = (actor: Viewer, inv: InvoiceFacts) =>
+  actingOrganisation(actor, invoiceScope(inv)) === inv.organisationId;
+
+/** An invoice, its PDF and Finvoice: the customer side, the issuing authority's users, ADMIN. */
+export const canReadInvoice = (actor: Viewer, inv: InvoiceFacts) =>
+  isInvoiceCustomer(actor, inv) ||
+  (!!actor && isAuthorityUser(actor) && actor.authorityCode === inv.authorityCode) ||
+  actor?.role === 'ADMIN';
+
+/** Paying online is the customer's: the organisation's users and mandated agents, no one else. */
+export const canPayInvoice = (actor: Viewer, inv: InvoiceFacts) => isInvoiceCustomer(actor, inv);
+
+/** Which invoices a list shows: ADMIN all, an authority user its issued ones, a customer its organisation's. */
+export function invoiceScopeOf(
+  actor: Viewer,
+): { all: true } | { authorityCode: string } | { organisationId: string; kinds: string[] } | { none: true } {
+  if (!actor) return { none: true };
+  if (actor.role === 'ADMIN') return { all: true };
+  if (isAuthorityUser(actor) && actor.authorityCode) return { authorityCode: actor.authorityCode };
+  const kinds = [
+    ...(actingOrganisation(actor, 'permits') ? ['permit'] : []),
+    ...(actingOrganisation(actor, 'supervision') ? ['inspection'] : []),
+  ];
+  const organisationId = actingOrganisation(actor, 'permits') ?? actingOrganisation(actor, 'supervision');
+  return organisationId ? { organisationId, kinds } : { none: true };
+}
+
+/**
+ * A payment provider's redirect and callback: anyone may deliver one (the provider calls without
+ * a session), and nothing in it is believed until its HMAC signature verifies (api/invoices.ts).
+ */
+export const canDeliverPaymentCallback = () => true;

@@ -8,13 +8,23 @@ import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Db } from '../../platform/db';
 import { loadActor } from './actor';
-import { canReadAuthorityQueue, canReadProject, canReadSite, type Viewer } from './policy';
+import {
+  canReadAuthorityQueue,
+  canReadChatQueue,
+  canReadProject,
+  canReadSite,
+  canReadVenueCalendar,
+  type Viewer,
+} from './policy';
 import { siteFacts } from '../supervision';
+import { canJoinConversationRoom } from '../knowledge';
 import type { Sessions } from './session';
 import type { SecurityRecorder } from '../security-events';
 
 const ZJoin = z.object({
-  room: z.string().regex(/^((project|user|notice|site):[0-9a-f-]{36}|authority:[A-Z0-9-]{2,40})$/),
+  room: z
+    .string()
+    .regex(/^((project|user|notice|site|venue|chat):[0-9a-f-]{36}|(authority|chatqueue):[A-Z0-9-]{2,40})$/),
   since: z.number().int().min(0).optional(),
 });
 
@@ -63,6 +73,11 @@ export function installSocketAuth(io: Server, db: Db, sessions: Sessions, securi
     }
     // A public notice's room is as public as GET /api/notices/:id: anyone, while the notice exists.
     if (kind === 'notice') return (await db.notice.count({ where: { id } })) === 1;
+    // A chat conversation like GET /api/chat/conversations/:id; a chat queue: the desk's or an authority's own users.
+    if (kind === 'chat') return canJoinConversationRoom(db, actor, id);
+    if (kind === 'chatqueue') return canReadChatQueue(actor, id);
+    // A venue's calendar room is as public as GET /api/venues/:id/calendar (its events name no one).
+    if (kind === 'venue') return canReadVenueCalendar(actor) && (await db.venue.count({ where: { id } })) === 1;
     return false;
   };
   return {

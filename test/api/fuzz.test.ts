@@ -13,6 +13,8 @@ import { OPERATIONS } from '../../api/openapi';
 import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { useApiStack } from '../support/stack';
 import { until } from '../support/env';
+import { newTestVenue } from '../support/venues';
+import { bridgeFuzzClients } from '../support/bridge';
 
 const stack = useApiStack({ rateLimits: { signInPerMinute: 1000, publicWritesPerMinute: 100_000 } });
 let organiser: ApiClient;
@@ -27,10 +29,18 @@ let siteId: string;
 /** A site without supervision (starting it is fuzzed). */
 let unsupervisedSiteId: string;
 let documentId: string;
+/** Advice and knowledge: conversations, a guide and answers of the city, an undecided permit. */
+let knowledge: Awaited<ReturnType<typeof knowledgeFixtures>>;
 let revocableMandateId: string;
 let agentMandateId: string;
+/** A venue of this run (venue queues are per venue and date on the shared Temporal server). */
+let venueId: string;
 let alertId: string;
 let subscriptionId: string;
+/** An open invoice of the festival organisation (paying it is fuzzed). */
+let invoiceId: string;
+/** The City of Tampere's system (signs every body it sends) and a police clerk whose connection settings are fuzzed. */
+let bridge: Awaited<ReturnType<typeof bridgeFuzzClients>>;
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const PNG = Buffer.from(
@@ -49,6 +59,7 @@ beforeAll(async () => {
   supervisor = await ApiClient.signIn(stack.base, DEMO_USERS.supervisor);
   resident = await ApiClient.signIn(stack.base, DEMO_USERS.resident);
   agentMandateId = agent.session!.mandates[0]!.id;
+  venueId = (await newTestVenue(stack.db.handle.db)).id;
   projectId = (
     await organiser.createProject({
       organisationId: DEMO.festivalOrgId,
@@ -124,8 +135,73 @@ beforeAll(async () => {
       kinds: [],
     })
   ).id;
+  invoiceId = (
+    await db.invoice.create({
+      data: {
+        number: '2026-FUZZ-1',
+        reference: '1232',
+        organisationId: DEMO.festivalOrgId,
+        projectId,
+        permitType: 'noise',
+        authorityCode: 'CITY-TRE',
+        kind: 'permit',
+        lines: [{ description: 'Meluilmoitus', quantity: 1, unitCents: 32_000, vatPercent: 0, basis: {} }],
+        netCents: 32_000,
+        vatCents: 0,
+        totalCents: 32_000,
+        issuedAt: new Date(),
+        dueAt: new Date(Date.now() + 21 * day),
+        idempotencyKey: `invoice:fuzz:${randomUUID()}`,
+      },
+    })
+  ).id;
+  knowledge = await knowledgeFixtures();
+  bridge = await bridgeFuzzClients(stack.base, db, 'CITY-TRE', 'POLICE-SISA');
   await settle();
 });
+
+/** Conversations to write in, hand over (the city handles it) and close; a city guide; two city answers. */
+async function knowledgeFixtures() {
+  const db = stack.db.handle.db;
+  const conversation = (handledBy: string, authorityCode: string | null) =>
+    db.chatConversation
+      .create({
+        data: {
+          customerId: organiser.session!.user.id,
+          organisationId: DEMO.festivalOrgId,
+          topic: 'Sumu',
+          handledBy,
+          authorityCode,
+          idempotencyKey: `fuzz:${randomUUID()}`,
+        },
+      })
+      .then((c) => c.id);
+  const answer = () =>
+    db.storedAnswer
+      .create({ data: { lang: 'fi', question: 'Sumu?', answer: 'Sumua.', topic: 'sumu', authorityCode: 'CITY-TRE' } })
+      .then((a) => a.id);
+  return {
+    openConversationId: await conversation('serviceDesk', null),
+    cityConversationId: await conversation('authority', 'CITY-TRE'),
+    closableConversationId: await conversation('serviceDesk', null),
+    guideId: (
+      await db.guide.create({
+        data: {
+          slug: 'fuzz-sumu',
+          step: 'draft',
+          titleFi: 'Sumu',
+          titleEn: 'Fog',
+          bodyFi: 'Sumua.',
+          bodyEn: 'Fog.',
+          authorityCode: 'CITY-TRE',
+        },
+      })
+    ).id,
+    answerId: await answer(),
+    deletableAnswerId: await answer(),
+    undecidedPermitId: (await db.permit.findFirstOrThrow({ where: { projectId, permitType: 'noise' } })).id,
+  };
+}
 
 function upload(
   client: ApiClient,
@@ -181,6 +257,15 @@ async function counts() {
     db.alert.count(),
     db.alert.count({ where: { readAt: null } }),
     db.areaSubscription.count(),
+    db.venueReservation.findMany({ orderBy: { id: 'asc' } }).then((rows) => JSON.stringify(rows)),
+    db.payment.count(),
+    db.invoice.findMany({ orderBy: { seq: 'asc' } }).then((rows) => JSON.stringify(rows)),
+    db.chatConversation.findMany({ orderBy: { id: 'asc' } }).then((rows) => JSON.stringify(rows)),
+    db.chatMessage.count(),
+    db.guide.findMany({ orderBy: { id: 'asc' } }).then((rows) => JSON.stringify(rows)),
+    db.storedAnswer.findMany({ orderBy: { id: 'asc' } }).then((rows) => JSON.stringify(rows)),
+    db.solution.count(),
+    db.searchDocument.count(),
   ]);
 }
 
@@ -398,6 +483,123 @@ const TARGETS: Target[] = [
       photo: { contentType: 'image/png', data: PNG.toString('base64') },
     }),
     async: true,
+  },
+  {
+    // The first request holds the date; generated ones queue, or are refused (400, 403, 409).
+    op: 'POST /api/venues/:id/commands',
+    validStatus: 200,
+    client: () => organiser,
+    params: () => ({ id: venueId }),
+    valid: () => ({
+      action: 'request',
+      organisationId: DEMO.festivalOrgId,
+      date: new Date(Date.now() + 40 * day).toISOString().slice(0, 10),
+    }),
+  },
+  {
+    // Opens a payment at the local test provider mounted in the app (no PAYMENT_API_URL here).
+    op: 'POST /api/invoices/:id/payments',
+    validStatus: 201,
+    client: () => organiser,
+    params: () => ({ id: invoiceId }),
+    valid: () => ({ language: 'fi' }),
+  },
+  {
+    op: 'POST /api/chat/conversations',
+    validStatus: 201,
+    client: () => organiser,
+    params: () => ({}),
+    valid: () => ({ topic: 'Sumu', body: 'Hei', projectId, page: '/' }),
+  },
+  {
+    op: 'POST /api/chat/conversations/:id/messages',
+    validStatus: 201,
+    client: () => organiser,
+    params: () => ({ id: knowledge.openConversationId }),
+    valid: () => ({ body: 'Hei' }),
+  },
+  {
+    // The first one hands it to the police; the city no longer handles it, so the rest are refused.
+    op: 'POST /api/chat/conversations/:id/handover',
+    validStatus: 200,
+    client: () => clerk,
+    params: () => ({ id: knowledge.cityConversationId }),
+    valid: () => ({ authorityCode: 'POLICE-SISA', note: 'Sumu' }),
+  },
+  {
+    op: 'POST /api/chat/conversations/:id/close',
+    validStatus: 200,
+    client: () => organiser,
+    params: () => ({ id: knowledge.closableConversationId }),
+  },
+  {
+    op: 'POST /api/guides',
+    validStatus: 201,
+    client: () => clerk,
+    params: () => ({}),
+    valid: () => ({ slug: 'sumu-ohje', step: 'draft', titleFi: 'Sumua', titleEn: 'Fog', bodyFi: 'S', bodyEn: 'F' }),
+  },
+  {
+    op: 'PUT /api/guides/:id',
+    validStatus: 200,
+    client: () => clerk,
+    params: () => ({ id: knowledge.guideId }),
+    valid: () => ({ step: 'draft', titleFi: 'Sumu', titleEn: 'Fog', bodyFi: 'Sumua!', bodyEn: 'Fog!', version: 1 }),
+  },
+  {
+    op: 'POST /api/answers',
+    validStatus: 201,
+    client: () => clerk,
+    params: () => ({}),
+    valid: () => ({ lang: 'fi', question: 'Sumuako?', answer: 'Sumua.', topic: 'sumu', permitTypes: ['noise'] }),
+  },
+  {
+    op: 'PUT /api/answers/:id',
+    validStatus: 200,
+    client: () => clerk,
+    params: () => ({ id: knowledge.answerId }),
+    valid: () => ({ lang: 'fi', question: 'Sumuako?', answer: 'Sumua!', topic: 'sumu' }),
+  },
+  {
+    op: 'DELETE /api/answers/:id',
+    validStatus: 204,
+    client: () => clerk,
+    params: () => ({ id: knowledge.deletableAnswerId }),
+  },
+  {
+    // The permit has no decision: refused with 409, as a valid request of the deciding authority.
+    op: 'POST /api/solutions',
+    validStatus: 409,
+    client: () => clerk,
+    params: () => ({}),
+    valid: () => ({ permitId: knowledge.undecidedPermitId }),
+  },
+  {
+    op: 'PUT /api/authorities/:code/connection',
+    validStatus: 200,
+    client: () => bridge.manager,
+    params: () => ({ code: 'POLICE-SISA' }),
+    valid: () => ({ mode: 'webhook', webhookUrl: 'https://asiat.poliisi.example/webhook', version: 1 }),
+  },
+  {
+    op: 'POST /api/authorities/:code/connection/secret',
+    validStatus: 200,
+    client: () => bridge.manager,
+    params: () => ({ code: 'POLICE-SISA' }),
+  },
+  {
+    op: 'POST /api/authorities/:code/bridge-events/:id/redeliver',
+    validStatus: 200,
+    client: () => bridge.manager,
+    params: () => ({ code: 'POLICE-SISA', id: bridge.deliveredEventId }),
+  },
+  {
+    // Signed with the connection's secret, so generated bodies reach the event schema (unsigned ones get 401).
+    op: 'POST /api/bridge/:authorityCode/events',
+    validStatus: 200,
+    client: () => bridge.system,
+    params: () => ({ authorityCode: 'CITY-TRE' }),
+    valid: () => ({ type: 'case.status', version: 1, projectId, permitType: 'noise', data: { status: 'Vireillä' } }),
   },
 ];
 

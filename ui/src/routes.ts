@@ -33,4 +33,22 @@ export const ROUTES: RouteDef[] = [
   { pattern: '/sites/:id', title: 'site.title', load: () => import('./views/supervision/SitePage.svelte') },
   { pattern: '/reports', title: 'nav.reports', load: () => import('./views/supervision/RiskReports.svelte') },
   { pattern: '/alerts', title: 'nav.alerts', load: () => import('./views/Alerts.svelte') },
+  {
+    pattern: '/authorities/:code/connection',
+    title: 'bridge.title',
+    load: () => import('./views/bridge/BridgeSettings.svelte'),
+  },
+  { pattern: '/search', title: 'nav.search', load: () => import('./views/knowledge/SearchPage.svelte') },
+  { pattern: '/guides', title: 'nav.guides', load: () => import('./views/knowledge/GuideList.svelte') },
+  { pattern: '/guides/:id', title: 'guide.title', load: () => import('./views/knowledge/GuidePage.svelte') },
+  { pattern: '/advice/desk', title: 'nav.adviceDesk', load: () => import('./views/knowledge/AdviceDesk.svelte') },
+  { pattern: '/archive', title: 'nav.archive', load: () => import('./views/archive/ArchiveSearch.svelte') },
+  {
+    pattern: '/archive/:projectId',
+    title: 'archive.packageTitle',
+    load: () => import('./views/archive/ArchivePackage.svelte'),
+  },
+  { pattern: '/venues', title: 'nav.venues', load: () => import('./views/venues/VenuesPage.svelte') },
+  { pattern: '/invoices', title: 'nav.invoices', load: () => import('./views/invoices/InvoicesPage.svelte') },
+  { pattern: '/invoices/:id', title: 'invoices.invoice', load: () => import('./views/invoices/InvoicePage.svelte') },
 ];

@@ -5,11 +5,13 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   allowedActions,
   assertAllowed,
@@ -19,8 +21,9 @@ import {
   type ProjectState,
 } from '../../domain/permit-project';
 import type { Activities } from '../../activities';
-import { SeenKeys, Serial } from '../shared/commands';
+import { SeenKeys, Serial, workflowNow } from '../shared/commands';
 import { sectionWorkflowId, type PermitSectionInput } from '../permit-section/messages';
+import { archiveWorkflowId, type ArchiveInput } from '../archive/messages';
 import {
   permitSettledSignal,
   projectCommandUpdate,
@@ -60,9 +63,12 @@ export async function permitProjectWorkflow(input: PermitProjectInput): Promise<
         authorityCode: cmd.action === 'confirmKickoff' ? cmd.authorityCode : undefined,
       });
     } catch (err) {
+      // An ended case allows nothing, also while the workflow is still finishing (starting its
+      // archive): the same answer the API gives once the workflow has completed.
+      const over = state.step === 'completed' || state.step === 'cancelled';
       throw ApplicationFailure.nonRetryable((err as Error).message, 'TransitionRejected', {
         step: state.step,
-        allowed: allowedActions(state),
+        allowed: over ? [] : allowedActions(state),
       });
     }
   };
@@ -177,5 +183,21 @@ export async function permitProjectWorkflow(input: PermitProjectInput): Promise<
       carried: { state, seen: seen.toJSON(), receiptNumber },
     });
   }
+  // F22: a closed project is archived. Patched: runs recorded before archiving end as they did.
+  if (patched('archive-on-close')) await startArchive(input.projectId);
   return view();
+}
+
+/** Starts the project's archive, which outlives this workflow (abandon); a second start finds the first. */
+async function startArchive(projectId: string): Promise<void> {
+  const archive: ArchiveInput = { projectId, closedAt: new Date(workflowNow()).toISOString() };
+  try {
+    await startChild('archiveWorkflow', {
+      workflowId: archiveWorkflowId(projectId),
+      args: [archive],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }

@@ -6,6 +6,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  log,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -31,6 +32,9 @@ import { supervisionWorkflowId } from '../supervision-cycle/messages';
 
 /** Patch: a fired hearing or appeal timer ends the period whatever the activation's clock says. */
 const TIMER_ENDS_PERIOD = 'timer-ends-period';
+/** Patches: the decision fee is invoiced when the decision is made, or the notification accepted (F20). */
+const INVOICE_ON_DECISION = 'invoice-on-decision';
+const INVOICE_ON_NOTIFICATION = 'invoice-on-notification';
 import { supervisionCycleWorkflow } from '../supervision-cycle/workflow';
 import {
   sectionCommandUpdate,
@@ -48,6 +52,16 @@ const { preparePermit, recordSectionEvent } = proxyActivities<Activities>({
 const { startSupervisionCycle } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
+
+// Invoicing waits out an unavailable database; a fee the table lacks is not retried.
+const { createInvoice } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['NotFound', 'UnknownFee'],
+  },
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -139,6 +153,20 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
     }
   };
 
+  /**
+   * The fee falls due with the decision (the processing is what is charged for, so an appeal
+   * does not postpone it). The activity is keyed by the permit: a retry or a replay returns the
+   * same invoice. A failed invoice must not undo the decision: it is logged for the authority.
+   */
+  const invoiceDue = async (outcome: 'permit' | 'notification' | 'rejected') => {
+    try {
+      await createInvoice({ kind: 'permit', projectId: input.projectId, permitType: input.permitType, outcome });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.error('invoicing the decision fee failed', { permitType: input.permitType, error: String(err) });
+    }
+  };
+
   const check = (cmd: SectionCommand) => {
     try {
       assertSectionAllowed(state, cmd.action, {
@@ -173,6 +201,9 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
         state.notice = { opensAt: new Date(workflowNow()).toISOString(), closesAt: cmd.closesAt };
       if (cmd.action === 'decide') state.decision = cmd.decision;
       state.step = to;
+      if (cmd.action === 'decide' && patched(INVOICE_ON_DECISION)) {
+        await invoiceDue(cmd.decision === 'rejected' ? 'rejected' : 'permit');
+      }
       lastCreatedId = createdId;
       const result = view();
       lastCreatedId = undefined;
@@ -200,6 +231,7 @@ export async function permitSectionWorkflow(input: PermitSectionInput): Promise<
       // F16 low risk and the type allows it: no hearing, no decision, straight to supervision.
       await record(`${id}:notified`, { action: 'notified' }, 'processing', 'notified');
       state.step = 'notified';
+      if (patched(INVOICE_ON_NOTIFICATION)) await invoiceDue('notification');
     }
     ready = true;
   }

@@ -3,6 +3,9 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -29,6 +32,19 @@ const { openSupervision, applySupervisionCommand, recordSupervisionReport, super
     startToCloseTimeout: '10 seconds',
     retry: { initialInterval: '500 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
   });
+
+// Invoicing waits out an unavailable database; a fee the table lacks is not retried.
+const { createInvoice } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['NotFound', 'UnknownFee'],
+  },
+});
+
+/** Patch: a recorded inspection is invoiced (F20); histories recorded before it replay without. */
+const INVOICE_ON_INSPECTION = 'invoice-on-inspection';
 
 interface Wake {
   at: Date;
@@ -140,6 +156,21 @@ export async function supervisionCycleWorkflow(input: SupervisionCycleInput): Pr
         if (cmd.action === 'recordInspection') {
           lastInspectionAt = at.toISOString();
           inspected = true;
+          if (patched(INVOICE_ON_INSPECTION)) {
+            // The inspection fee follows the class the inspection assessed (activities/invoices.ts);
+            // keyed by the inspection, so a retry or replay finds the same invoice.
+            try {
+              await createInvoice({
+                kind: 'inspection',
+                cycleId: cycleId!,
+                inspectionKey: `${id}:${cmd.idempotencyKey}`,
+                at: at.toISOString(),
+              });
+            } catch (err) {
+              if (isCancellation(err)) throw err;
+              log.error('invoicing the inspection failed', { siteId: input.siteId, error: String(err) });
+            }
+          }
         }
         return view();
       }),

@@ -14,6 +14,8 @@ export interface Permit {
   step: string;
   status: string;
   caseNumber: string | null;
+  /** The authority's own case-management system's number, once it acknowledged the submission (F37). */
+  externalCaseNumber?: string | null;
   receivedAt: string | null;
   procedure: string;
   riskLevel: string | null;

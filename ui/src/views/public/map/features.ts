@@ -18,7 +18,9 @@ export type MapFeatureKind =
   /** A polygon being drawn: its edges and corner points. */
   | 'draft'
   /** A point the user picked (an observation's location). */
-  | 'pick';
+  | 'pick'
+  /** An event venue (the venues page). */
+  | 'venue';
 
 export interface MapFeature {
   id: string;
@@ -46,6 +48,7 @@ export const KIND_COLOURS: Record<MapFeatureKind, string> = {
   area: '#2a6ebb',
   draft: '#2a6ebb',
   pick: '#b3002a',
+  venue: '#6d28d9',
 };
 
 type Geometry =

@@ -1,0 +1,68 @@
+/** The venue rules of api/auth/policy.ts: who reads the calendar, who reserves for which organisation. */
+import {
+  canLinkVenueProject,
+  canReadVenueCalendar,
+  canReserveVenue,
+  venueReservationScope,
+  type Actor,
+  type Viewer,
+} from '../../api/auth/policy';
+
+const ORG = 'org-festival';
+const OTHER = 'org-food';
+const base: Actor = {
+  userId: 'u',
+  name: 'N',
+  email: 'n@example',
+  role: 'RESIDENT',
+  organisationId: null,
+  authorityId: null,
+  authorityCode: null,
+  mandate: null,
+};
+const mandate = (scope: string[]) => ({ id: 'm', organisationId: ORG, scope });
+const ACTORS: Record<string, Viewer> = {
+  public: null,
+  resident: base,
+  customer: { ...base, role: 'CUSTOMER', organisationId: ORG },
+  otherCustomer: { ...base, role: 'CUSTOMER', organisationId: OTHER },
+  agentPermits: { ...base, role: 'AGENT', mandate: mandate(['permits']) },
+  agentSupervision: { ...base, role: 'AGENT', mandate: mandate(['supervision']) },
+  agentNoMandate: { ...base, role: 'AGENT' },
+  clerk: { ...base, role: 'AUTHORITY', authorityId: 'a', authorityCode: 'CITY-TRE' },
+  serviceDesk: { ...base, role: 'SERVICE_DESK' },
+  admin: { ...base, role: 'ADMIN' },
+};
+
+describe('venue policy', () => {
+  it('everyone reads the calendar, also the public', () => {
+    for (const actor of Object.values(ACTORS)) expect(canReadVenueCalendar(actor)).toBe(true);
+  });
+
+  it.each(Object.keys(ACTORS))('%s reserves for the festival only when acting for it', (name) => {
+    const allowed = ['customer', 'agentPermits'].includes(name);
+    expect(canReserveVenue(ACTORS[name]!, ORG)).toBe(allowed);
+    expect(canReserveVenue(ACTORS[name]!, OTHER)).toBe(name === 'otherCustomer');
+  });
+
+  it('links only a project of the acting organisation', () => {
+    const festival = { organisationId: ORG, authorityIds: [] };
+    expect(canLinkVenueProject(ACTORS.customer!, festival)).toBe(true);
+    expect(canLinkVenueProject(ACTORS.agentPermits!, festival)).toBe(true);
+    expect(canLinkVenueProject(ACTORS.otherCustomer!, festival)).toBe(false);
+    expect(canLinkVenueProject(ACTORS.admin!, festival)).toBe(false);
+  });
+
+  it.each<[string, ReturnType<typeof venueReservationScope>]>([
+    ['admin', { all: true }],
+    ['customer', { organisationId: ORG }],
+    ['agentPermits', { organisationId: ORG }],
+    ['agentSupervision', { none: true }],
+    ['clerk', { none: true }],
+    ['serviceDesk', { none: true }],
+    ['resident', { none: true }],
+    ['public', { none: true }],
+  ])('%s lists %j', (name, scope) => {
+    expect(venueReservationScope(ACTORS[name]!)).toEqual(scope);
+  });
+});

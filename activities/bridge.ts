@@ -125,10 +125,15 @@ export function createBridgeActivities({ db, logger, events, clock = () => new D
         });
       }
       case 'infoRequest.answered': {
-        // The timeline entry does not name the request (its requestId is taken for the audit
-        // log's request id, activities/timeline.ts): the answer was written at the entry's time.
+        // The entry names the request it answers; entries written before it did are matched by
+        // the answer's time, which is the entry's.
+        const named = (entry.payload as { requestId?: unknown } | null)?.requestId;
         const request = await db.infoRequest.findFirst({
-          where: { projectId: entry.projectId, permitType: target.permitType, answeredAt: entry.occurredAt },
+          where: {
+            projectId: entry.projectId,
+            permitType: target.permitType,
+            ...(typeof named === 'string' ? { id: named } : { answeredAt: entry.occurredAt }),
+          },
         });
         if (!request) return null;
         return ZOutboundEventV1.parse({

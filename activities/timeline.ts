@@ -98,7 +98,10 @@ async function timelineRooms(tx: Tx, projectId: string, permitType: string | nul
 }
 
 export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<TimelineEventMessage> {
-  const { requestId, rest: payload } = takeRequestId(e.payload);
+  // An answer's requestId names the information request it answers, not an HTTP request: it
+  // stays in the timeline entry, and the audit entry has no HTTP request id of its own.
+  const { requestId, rest: payload } =
+    e.type === 'answerInfo' ? { requestId: null, rest: e.payload } : takeRequestId(e.payload);
   await auditChange(tx, {
     action: e.type,
     entity: e.permitType ? 'Permit' : 'PermitProject',

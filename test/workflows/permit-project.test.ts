@@ -115,6 +115,15 @@ describe('permit projects on a real Temporal server', () => {
       expect((await noise.send(hearingCommand(60_000))).step).toBe('hearing');
       const request = await db.handle.db.infoRequest.findUniqueOrThrow({ where: { id: requestId } });
       expect(request.answer).toBe('Two stacks facing the lake.');
+      // The timeline names the request answered; its audit entry has no made-up HTTP request id.
+      const answered = await db.handle.db.timelineEvent.findFirstOrThrow({
+        where: { projectId: id, type: 'answerInfo' },
+      });
+      expect(answered.payload).toMatchObject({ requestId });
+      const audited = await db.handle.db.auditEntry.findFirstOrThrow({
+        where: { action: 'answerInfo', entityId: `${id}/noise` },
+      });
+      expect(audited).toMatchObject({ requestId: null, details: expect.objectContaining({ requestId }) });
       const seenBy = await db.handle.db.notification.findMany({
         where: { projectId: id, kind: 'infoAnswered' },
         select: { recipient: true },

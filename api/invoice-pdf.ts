@@ -5,22 +5,12 @@
  * banks accept to fill in the transfer. Finnish first, English beside it.
  */
 import PDFDocument from 'pdfkit';
-import type { AuthorityBilling, InvoiceLine } from '../domain/fees';
+import type { InvoiceDocument } from '../domain/fees';
 import { lineNetCents } from '../domain/fees';
 import { formatReference, virtualBarcode, isValidFinnishReference } from '../domain/reference-number';
 
-export interface InvoicePdfInput {
-  number: string;
-  reference: string;
-  issuedAt: Date;
-  dueAt: Date;
+export interface InvoicePdfInput extends InvoiceDocument {
   status: string;
-  netCents: number;
-  vatCents: number;
-  totalCents: number;
-  lines: readonly InvoiceLine[];
-  seller: AuthorityBilling;
-  buyer: { name: string; businessId: string | null };
   about: string | null;
 }
 

@@ -23,15 +23,15 @@ import { appendRoomEvent } from '../activities/timeline';
 import { indexAnswer, indexGuide, indexSolution } from '../activities/knowledge';
 import { anonymise, type KnownIdentifiers } from '../domain/knowledge-anonymise';
 import {
-  ZCompanySize,
-  ZEventSize,
-  ZGuideStep,
-  ZIndustry,
+  COMPANY_SIZES,
+  EVENT_SIZES,
+  GUIDE_STEPS,
+  INDUSTRIES,
   adaptGuides,
   eventSizeOf,
   type GuideProfile,
 } from '../domain/knowledge-guides';
-import { prefixQuery } from '../domain/knowledge-search';
+import { SEARCH_KINDS, prefixQuery, type SearchDocumentFields, type SnippetPart } from '../domain/knowledge-search';
 import { permitType as permitTypeDef } from '../domain/catalogue';
 import { asyncRoute, type AppDeps } from './shared';
 import type { Operation } from './openapi';
@@ -62,6 +62,10 @@ import { ZIdParam, ZPermitTypeId } from './schemas';
 
 const ZText = (min: number, max: number) => z.string().trim().min(min).max(max);
 const ZAuthorityCode = z.string().regex(/^[A-Z0-9-]{2,40}$/, 'must be an authority code');
+const ZIndustry = z.enum(INDUSTRIES);
+const ZCompanySize = z.enum(COMPANY_SIZES);
+const ZEventSize = z.enum(EVENT_SIZES);
+const ZGuideStep = z.enum(GUIDE_STEPS);
 const ZPermitTypes = z
   .array(ZPermitTypeId)
   .max(12)
@@ -140,7 +144,6 @@ export const ZGuidesQuery = z
   })
   .strict();
 
-export const SEARCH_KINDS = ['guide', 'answer', 'contact', 'solution', 'archive'] as const;
 export const ZSearchQuery = z
   .object({
     q: ZText(1, 200),
@@ -430,17 +433,7 @@ function requireOpen(c: ConversationRow): void {
 // ---------------------------------------------------------------------------------------------
 // Search
 
-interface SearchRow {
-  id: string;
-  kind: string;
-  refId: string;
-  lang: string;
-  title: string;
-  body: string;
-  permitTypes: string[];
-  authorityCode: string | null;
-  region: string | null;
-  industry: string | null;
+interface SearchRow extends SearchDocumentFields {
   allWords: boolean;
   rank: number;
   total: number;
@@ -451,8 +444,8 @@ const HIT_START = '\u27e6';
 const HIT_END = '\u27e7';
 
 /** ts_headline's fragments as text parts, the matched words marked (no HTML: the UI renders text). */
-export function snippetParts(snippet: string): Array<{ text: string; hit: boolean }> {
-  const parts: Array<{ text: string; hit: boolean }> = [];
+export function snippetParts(snippet: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
   for (const piece of snippet.split(HIT_START)) {
     const end = piece.indexOf(HIT_END);
     if (end === -1) {

@@ -11,7 +11,15 @@ import { Router } from 'express';
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../platform/db';
-import { dateProblem, endOfHelsinkiDate, helsinkiToday, publicDay, queueRank, type PublicDay } from '../domain/venues';
+import {
+  dateProblem,
+  endOfHelsinkiDate,
+  helsinkiToday,
+  publicDay,
+  queueRank,
+  type PublicDay,
+  type VenueCard,
+} from '../domain/venues';
 import {
   venueCommandUpdate,
   venueEntryKey,
@@ -116,23 +124,8 @@ export const VENUE_OPERATIONS: Operation[] = [
 const day = (date: string) => new Date(`${date}T00:00:00.000Z`);
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-/** A venue card as everyone sees it. */
-function card(v: {
-  id: string;
-  name: string;
-  descriptionFi: string;
-  descriptionEn: string;
-  address: string;
-  municipality: string;
-  latitude: number;
-  longitude: number;
-  capacity: number;
-  rentPerDayCents: number;
-  technical: unknown;
-  ownerName: string;
-  contactEmail: string;
-  holdDays: number;
-}) {
+/** A venue card as everyone sees it (the row's `technical` is JSON, stored as the card's object). */
+function card(v: Omit<VenueCard, 'technical'> & { technical: unknown }) {
   return {
     id: v.id,
     name: v.name,

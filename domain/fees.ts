@@ -148,6 +148,17 @@ export interface InvoiceTotals {
   totalCents: number;
 }
 
+/** What each rendering of an invoice (the PDF, the Finvoice message) reads of it. */
+export interface InvoiceDocument extends InvoiceTotals {
+  number: string;
+  reference: string;
+  issuedAt: Date;
+  dueAt: Date;
+  lines: readonly InvoiceLine[];
+  seller: AuthorityBilling;
+  buyer: { name: string; businessId: string | null };
+}
+
 export function authorityBilling(code: string): AuthorityBilling {
   const billing = (FEE_SCHEDULE.authorities as Record<string, AuthorityBilling>)[code];
   if (!billing) throw new UnknownFeeError(`no billing details for authority ${code}`);

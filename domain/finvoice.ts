@@ -6,21 +6,11 @@
  * (IBAN, BIC, the reference number, the amount and the due date).
  */
 import { create } from 'xmlbuilder2';
-import type { AuthorityBilling, InvoiceLine } from './fees';
+import type { InvoiceDocument } from './fees';
 import { lineNetCents } from './fees';
 
-export interface FinvoiceInput {
-  number: string;
-  reference: string;
-  issuedAt: Date;
-  dueAt: Date;
+export interface FinvoiceInput extends InvoiceDocument {
   currency: string;
-  netCents: number;
-  vatCents: number;
-  totalCents: number;
-  lines: readonly InvoiceLine[];
-  seller: AuthorityBilling;
-  buyer: { name: string; businessId: string | null };
   /** Shown as the buyer's reference (the project or site the fee is for). */
   buyerReference?: string;
   /** Identifies the message (the invoice id). */

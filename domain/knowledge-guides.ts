@@ -1,10 +1,9 @@
 /**
  * E-service guides that adapt to the user (F03): which guides of a step apply to a profile
  * (industry, company size, event size, the project's permits), the most specific first, each
- * with the reasons it applies. Pure, no I/O; the API loads guides and the profile.
+ * with the reasons it applies. Pure, no I/O and no imports: the UI takes its lists from here,
+ * the API builds its schemas from them (api/knowledge.ts) and loads guides and the profile.
  */
-import { z } from 'zod';
-
 export const INDUSTRIES = ['events', 'food', 'industry', 'retail', 'construction', 'other'] as const;
 export const COMPANY_SIZES = ['micro', 'small', 'medium', 'large'] as const;
 export const EVENT_SIZES = ['small', 'medium', 'large'] as const;
@@ -23,11 +22,6 @@ export const GUIDE_STEPS = [
 export type Industry = (typeof INDUSTRIES)[number];
 export type CompanySize = (typeof COMPANY_SIZES)[number];
 export type EventSize = (typeof EVENT_SIZES)[number];
-
-export const ZIndustry = z.enum(INDUSTRIES);
-export const ZCompanySize = z.enum(COMPANY_SIZES);
-export const ZEventSize = z.enum(EVENT_SIZES);
-export const ZGuideStep = z.enum(GUIDE_STEPS);
 
 /**
  * Event size from the expected attendance. The limits follow the police's and rescue

@@ -1,13 +1,17 @@
 /**
- * Search (F02): what one searchable document holds for each source record and language, and
- * the "any word" query that backs up PostgreSQL's Finnish stemmer. Pure, no I/O.
+ * Search (F02): what one searchable document holds for each source record and language, what
+ * a search result shows of it, and the "any word" query that backs up PostgreSQL's Finnish
+ * stemmer. Pure, no I/O and no imports: the UI imports its kinds and result shape from here.
  */
 
-export type SearchKind = 'guide' | 'answer' | 'contact' | 'solution' | 'archive';
+/** What can be searched: the platform's own knowledge, and (for authorities) the archive. */
+export const SEARCH_KINDS = ['guide', 'answer', 'contact', 'solution', 'archive'] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
 export const OWN_KINDS = ['guide', 'answer', 'contact', 'solution'] as const;
 export type SearchLang = 'fi' | 'en';
 
-export interface SearchDocumentInput {
+/** The fields of a searchable document that a search result shows too. */
+export interface SearchDocumentFields {
   id: string;
   kind: SearchKind;
   refId: string;
@@ -18,7 +22,21 @@ export interface SearchDocumentInput {
   authorityCode: string | null;
   region: string | null;
   industry: string | null;
+}
+
+export interface SearchDocumentInput extends SearchDocumentFields {
   audience: 'public' | 'authority';
+}
+
+/** A piece of a result's snippet; `hit` marks the words the query matched. */
+export interface SnippetPart {
+  text: string;
+  hit: boolean;
+}
+
+/** One result of GET /api/search as the UI reads it. */
+export interface SearchResult extends SearchDocumentFields {
+  snippet: SnippetPart[];
 }
 
 export const searchDocumentId = (kind: SearchKind, refId: string, lang: SearchLang) => `${kind}:${refId}:${lang}`;
@@ -72,7 +90,8 @@ export function guideDocuments(g: GuideLike): SearchDocumentInput[] {
   }));
 }
 
-interface AnswerLike {
+/** A stored answer's searchable fields (the ChatAnswer row; the seed's answers without the id). */
+export interface AnswerLike {
   id: string;
   lang: string;
   question: string;

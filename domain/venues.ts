@@ -13,6 +13,25 @@ import { TZDate } from '@date-fns/tz';
 
 export type VenueReservationStatus = 'held' | 'confirmed' | 'queued' | 'lapsed' | 'cancelled';
 
+/** A venue card as everyone sees it (GET /api/venues): the API writes it, the venue page reads it. */
+export interface VenueCard {
+  id: string;
+  name: string;
+  descriptionFi: string;
+  descriptionEn: string;
+  address: string;
+  municipality: string;
+  latitude: number;
+  longitude: number;
+  capacity: number;
+  rentPerDayCents: number;
+  /** Power, stage, sound…: free-form, shown as label and value. */
+  technical: Record<string, unknown>;
+  ownerName: string;
+  contactEmail: string;
+  holdDays: number;
+}
+
 /** Statuses that still take part in the queue of the date. */
 export const ACTIVE_STATUSES: readonly VenueReservationStatus[] = ['held', 'confirmed', 'queued'];
 

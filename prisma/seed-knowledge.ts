@@ -6,6 +6,7 @@
  */
 import type { Db } from '../platform/db';
 import { reindexKnowledge } from '../activities/knowledge';
+import type { AnswerLike, SearchLang } from '../domain/knowledge-search';
 
 const FOOD_ORG = '00000000-0000-4000-8000-000000000001';
 const FESTIVAL_ORG = '00000000-0000-4000-8000-000000000002';
@@ -256,15 +257,7 @@ export const SEED_GUIDES: SeedGuide[] = [
   },
 ];
 
-interface SeedAnswer {
-  lang: 'fi' | 'en';
-  question: string;
-  answer: string;
-  topic: string;
-  industry: string | null;
-  permitTypes: string[];
-  authorityCode: string | null;
-}
+type SeedAnswer = Omit<AnswerLike, 'id' | 'lang'> & { lang: SearchLang };
 
 export const SEED_ANSWERS: SeedAnswer[] = [
   {

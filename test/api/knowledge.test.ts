@@ -6,7 +6,6 @@
  * and an authority's decided case published anonymised to the solution store.
  */
 import { randomUUID } from 'node:crypto';
-import { io as connect } from 'socket.io-client';
 import { ApiClient, CaseParties } from '../../api/client';
 import type { RoomEventMessage } from '../../api/live';
 import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
@@ -14,6 +13,7 @@ import { SEED_ANSWERS, SEED_GUIDES, SEED_SOLUTIONS } from '../../prisma/seed-kno
 import { MEDIUM_RISK } from '../support/cases';
 import { submitThroughApi } from '../support/http-cases';
 import { until } from '../support/env';
+import { listenToRoom } from '../support/rooms';
 import { twoAuthorityProject, useApiStack } from '../support/stack';
 
 const stack = useApiStack();
@@ -246,18 +246,6 @@ interface Conversation {
   messages: Array<{ id: string; side: string; body: string; authorName: string }>;
 }
 
-function listen(client: ApiClient, room: string) {
-  const socket = connect(stack.base, {
-    transports: ['websocket'],
-    extraHeaders: { cookie: client.cookieHeader() },
-    reconnection: false,
-  });
-  const received: RoomEventMessage[] = [];
-  socket.on('room:event', (e: RoomEventMessage) => received.push(e));
-  const joined = socket.emitWithAck('room:join', { room }) as Promise<{ ok: boolean }>;
-  return { socket, received, joined };
-}
-
 describe('chat advice (F01)', () => {
   it('opens → the desk answers → hands over → the authority answers → saved to the answer store → found by search', async () => {
     // Arrange: the customer's chat is kept with the project; the customer and the queues listen.
@@ -270,10 +258,10 @@ describe('chat advice (F01)', () => {
     expect(opened.status).toBe(201);
     const conversation = (await opened.json()) as Conversation;
     expect(conversation).toMatchObject({ status: 'open', handledBy: 'serviceDesk', projectId });
-    const room = listen(organiser, `chat:${conversation.id}`);
-    const deskQueue = listen(desk, 'chatqueue:DESK');
-    const cityQueue = listen(city, 'chatqueue:CITY-TRE');
-    const policeQueue = listen(police, 'chatqueue:POLICE-SISA');
+    const room = listenToRoom(stack.base, organiser, `chat:${conversation.id}`);
+    const deskQueue = listenToRoom(stack.base, desk, 'chatqueue:DESK');
+    const cityQueue = listenToRoom(stack.base, city, 'chatqueue:CITY-TRE');
+    const policeQueue = listenToRoom(stack.base, police, 'chatqueue:POLICE-SISA');
     try {
       for (const l of [room, deskQueue, cityQueue, policeQueue]) expect((await l.joined).ok).toBe(true);
       const deskList = await desk.request<Array<{ id: string }>>('GET', '/api/chat/conversations?status=open');
@@ -377,7 +365,7 @@ describe('chat advice (F01)', () => {
       [supervisor, 'chatqueue:CITY-TRE', true],
     ];
     for (const [client, room, ok] of joins) {
-      const join = listen(client, room);
+      const join = listenToRoom(stack.base, client, room);
       try {
         expect([room, (await join.joined).ok]).toEqual([room, ok]);
       } finally {

@@ -4,11 +4,10 @@
  * live delivery to the project room and the right authority's work queue.
  */
 import { randomUUID } from 'node:crypto';
-import { io as connect } from 'socket.io-client';
 import { ApiClient } from '../../api/client';
-import type { RoomEventMessage } from '../../api/live';
 import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { until } from '../support/env';
+import { listenToRoom } from '../support/rooms';
 import { twoAuthorityProject, useApiStack } from '../support/stack';
 
 const stack = useApiStack();
@@ -26,18 +25,6 @@ beforeAll(async () => {
 
 const post = (client: ApiClient, body: unknown, key = randomUUID()) =>
   client.raw('POST', `/api/projects/${projectId}/messages`, body, { 'idempotency-key': key });
-
-function listen(client: ApiClient, room: string) {
-  const socket = connect(stack.base, {
-    transports: ['websocket'],
-    extraHeaders: { cookie: client.cookieHeader() },
-    reconnection: false,
-  });
-  const received: RoomEventMessage[] = [];
-  socket.on('room:event', (e: RoomEventMessage) => received.push(e));
-  const joined = socket.emitWithAck('room:join', { room }) as Promise<{ ok: boolean }>;
-  return { socket, received, joined };
-}
 
 describe('messages (F24, F36)', () => {
   it('threads per permit: the customer anywhere, an authority in the common thread and its own permits', async () => {
@@ -102,9 +89,9 @@ describe('messages (F24, F36)', () => {
   });
 
   it("reaches the project room and the thread's authority queue live, not other authorities' queues", async () => {
-    const project = listen(organiser, `project:${projectId}`);
-    const cityQueue = listen(city, 'authority:CITY-TRE');
-    const policeQueue = listen(police, 'authority:POLICE-SISA');
+    const project = listenToRoom(stack.base, organiser, `project:${projectId}`);
+    const cityQueue = listenToRoom(stack.base, city, 'authority:CITY-TRE');
+    const policeQueue = listenToRoom(stack.base, police, 'authority:POLICE-SISA');
     try {
       for (const l of [project, cityQueue, policeQueue]) expect((await l.joined).ok).toBe(true);
       expect((await post(organiser, { permitType: 'noise', body: 'Mittaukset liitteenä' })).status).toBe(201);

@@ -7,15 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { io as connect } from 'socket.io-client';
 import { ApiClient } from '../../api/client';
-import type { RoomEventMessage } from '../../api/live';
 import { DEMO } from '../../prisma/seed';
 import { DEMO_VENUES } from '../../prisma/seed-venues';
 import { helsinkiToday } from '../../domain/venues';
 import { venueWorkflowId } from '../../workflows/venue/messages';
 import { until } from '../support/env';
 import { signInRoles, type Role } from '../support/roles';
+import { listenToRoom } from '../support/rooms';
 import { useApiStack } from '../support/stack';
 import { newTestVenue } from '../support/venues';
 
@@ -315,12 +314,9 @@ describe('the live venue room', () => {
   it('anyone follows a venue calendar; its events name the date, never the organisation', async () => {
     const venue = await newTestVenue(stack.db.handle.db);
     const date = dateIn(60);
-    const socket = connect(stack.base, { transports: ['websocket'], reconnection: false });
+    const { socket, received, joined } = listenToRoom(stack.base, null, `venue:${venue.id}`);
     try {
-      const received: RoomEventMessage[] = [];
-      socket.on('room:event', (e: RoomEventMessage) => received.push(e));
-      const joined = (await socket.emitWithAck('room:join', { room: `venue:${venue.id}` })) as { ok: boolean };
-      expect(joined.ok).toBe(true);
+      expect((await joined).ok).toBe(true);
       const unknown = (await socket.emitWithAck('room:join', { room: `venue:${randomUUID()}` })) as { ok: boolean };
       expect(unknown.ok).toBe(false);
 

@@ -2,32 +2,14 @@
  * WCAG 2.1 A/AA checks of the main views with axe-core in Chromium: labels, names, contrast,
  * landmarks, ARIA use. Each view is checked as its users see it, with real data.
  */
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { CaseParties } from '../../api/client';
-import { signIn, useBrowserStack } from '../support/browser';
+import { useBrowserStack, violations } from '../support/browser';
 import { submitThroughApi } from '../support/http-cases';
 import { MEDIUM_RISK } from '../support/cases';
 
 const ui = useBrowserStack();
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** The WCAG 2.1 A and AA violations on the page as it is now (axe runs outside the page's CSP). */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as Violation[];
-  return found.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 async function check(page: Page, path: string, ready: (page: Page) => Promise<unknown>): Promise<[string, string[]]> {
   await page.goto(`${ui.stack.base}${path}`);
   await ready(page);
@@ -51,18 +33,15 @@ describe('accessibility of the main views (axe-core, WCAG 2.1 AA rules)', () => 
     results.push(await check(visitor, '/notices', heading));
     results.push(await check(visitor, '/observe', heading));
 
-    const customer = await (await ui.context('fi')).newPage();
-    await signIn(customer, base, 'Olli Oksanen', '/');
+    const customer = await ui.signedInPage('Olli Oksanen', '/');
     results.push(await check(customer, '/', (p) => p.getByTestId('project-row').first().waitFor()));
     results.push(await check(customer, `/projects/${id}`, (p) => p.getByTestId('gantt').waitFor()));
 
-    const clerk = await (await ui.context('en')).newPage();
-    await signIn(clerk, base, 'Kaisa Käsittelijä', '/work');
+    const clerk = await ui.signedInPage('Kaisa Käsittelijä', '/work', 'en');
     results.push(await check(clerk, '/work', (p) => p.getByTestId('work-queue').waitFor()));
     results.push(await check(clerk, `/projects/${id}`, (p) => p.getByTestId('gantt').waitFor()));
 
-    const supervisor = await (await ui.context('fi')).newPage();
-    await signIn(supervisor, base, 'Ville Valvoja', '/supervision');
+    const supervisor = await ui.signedInPage('Ville Valvoja', '/supervision');
     results.push(await check(supervisor, '/supervision', heading));
     results.push(await check(supervisor, '/reports', (p) => p.locator('svg').first().waitFor()));
 

@@ -6,15 +6,13 @@
  */
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { DEMO, DEMO_USERS } from '../../prisma/seed';
 import { ApiClient } from '../../api/client';
 import { RECORD_TYPES } from '../../domain/retention';
 import { until } from '../support/env';
-import { screenshot, signIn, useBrowserStack } from '../support/browser';
+import { PHONE, fitsWidth, screenshot, useBrowserStack, violations } from '../support/browser';
 
 const ui = useBrowserStack();
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const word = `Tuulikantele${randomUUID().slice(0, 6)}`;
 const title = `${word} – kesäkonsertti`;
 let projectId: string;
@@ -34,19 +32,9 @@ beforeAll(async () => {
   );
 });
 
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-  return found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('the archive in a real browser', () => {
   it('lets the authority involved find the project, read its manifest and download the package', async () => {
-    const context = await ui.context('fi');
-    const page = await context.newPage();
-    await signIn(page, ui.stack.base, 'Kaisa Käsittelijä', '/');
+    const page = await ui.signedInPage('Kaisa Käsittelijä', '/');
     await page.getByRole('navigation').getByRole('link', { name: 'Arkisto' }).click();
     await page.getByRole('heading', { level: 1, name: 'Arkisto' }).waitFor();
 
@@ -77,13 +65,11 @@ describe('the archive in a real browser', () => {
     ]);
     const body = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { projectId: string };
     expect(body.projectId).toBe(projectId);
-    await context.close();
+    await page.context().close();
   });
 
   it('shows the customer its own project’s summary without the package, and keeps the search for authorities', async () => {
-    const context = await ui.context('en', { width: 390, height: 844 });
-    const page = await context.newPage();
-    await signIn(page, ui.stack.base, 'Olli Oksanen', `/archive/${projectId}`);
+    const page = await ui.signedInPage('Olli Oksanen', `/archive/${projectId}`, 'en', PHONE);
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
     await page
       .getByRole('row', { name: /Decisions/ })
@@ -91,11 +77,11 @@ describe('the archive in a real browser', () => {
       .waitFor();
     expect(await page.getByRole('link', { name: 'Download the archive package (JSON)' }).count()).toBe(0);
     // A phone's width: nothing wider than the screen but the table's own scroll area.
-    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    expect(await fitsWidth(page)).toBe(true);
     expect(await violations(page)).toEqual([]);
 
     await page.goto(`${ui.stack.base}/archive`);
     await page.getByText('The archive is for authorities.').waitFor();
-    await context.close();
+    await page.context().close();
   });
 });

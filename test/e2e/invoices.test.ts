@@ -4,26 +4,13 @@
  * clicks Pay there and comes back to the invoice, which shows the status the signed callback
  * verified; Cancel leaves it open. The invoices list works on a phone-sized screen too.
  */
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { DEMO } from '../../prisma/seed';
-import { screenshot, signIn, useBrowserStack } from '../support/browser';
+import { PHONE, screenshot, useBrowserStack, violations } from '../support/browser';
 import { decisionFee, dueDate, invoiceTotals } from '../../domain/fees';
 import { invoiceNumber, invoiceReference } from '../../activities/invoices';
 
 const ui = useBrowserStack();
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** WCAG 2.1 A/AA violations (axe-core) on the page as it is now. */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-  return found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** An open noise-permit invoice of Tammerfest ry (the organiser's organisation). */
 async function openInvoice() {
   const db = ui.stack.db.handle.db;
@@ -51,9 +38,7 @@ async function openInvoice() {
 describe('paying an invoice online', () => {
   it('Pay → the provider page → Pay → back on the invoice, paid after the verified callback', async () => {
     const invoice = await openInvoice();
-    const context = await ui.context('fi');
-    const page = await context.newPage();
-    await signIn(page, ui.stack.base, 'Olli Oksanen', `/invoices/${invoice.id}`);
+    const page = await ui.signedInPage('Olli Oksanen', `/invoices/${invoice.id}`);
     await page.getByRole('heading', { level: 1, name: `Lasku ${invoice.number}` }).waitFor();
     await page.getByTestId('invoice-status').getByText('Avoin').waitFor();
     await screenshot(page, 'invoice-open-fi');
@@ -74,14 +59,12 @@ describe('paying an invoice online', () => {
     });
     // The server-to-server callback and the browser's return, both verified.
     expect(callbacks.map((c) => c.verified)).toEqual([true, true]);
-    await context.close();
+    await page.context().close();
   });
 
   it('Cancel on the provider page leaves the invoice open; the list works on a phone', async () => {
     const invoice = await openInvoice();
-    const context = await ui.context('en', { width: 390, height: 844 });
-    const page = await context.newPage();
-    await signIn(page, ui.stack.base, 'Olli Oksanen', '/invoices');
+    const page = await ui.signedInPage('Olli Oksanen', '/invoices', 'en', PHONE);
     await page.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: invoice.number });
     await row.getByRole('link', { name: 'PDF' }).waitFor();
@@ -93,6 +76,6 @@ describe('paying an invoice online', () => {
     await page.getByTestId('payment-result').getByText('The payment was cancelled').waitFor();
     await page.getByTestId('invoice-status').getByText('Open').waitFor();
     expect((await ui.stack.db.handle.db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe('open');
-    await context.close();
+    await page.context().close();
   });
 });

@@ -5,25 +5,12 @@
  * page in a second browser context, and the answer appears in the customer's thread live.
  * Each view passes axe-core's WCAG 2.1 A/AA rules.
  */
-import fs from 'node:fs';
-import type { Page } from 'playwright-core';
 import { DEMO, DEMO_USERS } from '../../prisma/seed';
 import { ApiClient } from '../../api/client';
-import { signIn, screenshot, useBrowserStack } from '../support/browser';
+import { PHONE, screenshot, useBrowserStack, violations } from '../support/browser';
 import { until } from '../support/env';
 
 const ui = useBrowserStack();
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** WCAG 2.1 A and AA violations on the page as it is now (as test/e2e/a11y.test.ts checks them). */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-  return found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('search and chat advice in a real browser', () => {
   it('searches from the header and narrows by a filter', async () => {
     const page = await (await ui.context('fi')).newPage();
@@ -58,8 +45,7 @@ describe('search and chat advice in a real browser', () => {
 
   it('a customer asks in the chat widget on a phone and sees the desk’s answer live', async () => {
     const base = ui.stack.base;
-    const customer = await (await ui.context('fi', { width: 390, height: 844 })).newPage();
-    await signIn(customer, base, 'Olli Oksanen', '/explore');
+    const customer = await ui.signedInPage('Olli Oksanen', '/explore', 'fi', PHONE);
     await customer.getByRole('button', { name: 'Kysy neuvoa' }).click();
     const panel = customer.getByRole('dialog', { name: 'Neuvontachat' });
     await panel.getByRole('button', { name: 'Uusi kysymys' }).click();
@@ -71,8 +57,7 @@ describe('search and chat advice in a real browser', () => {
     expect(await violations(customer)).toEqual([]);
 
     // The desk answers on its own page.
-    const desk = await (await ui.context('fi')).newPage();
-    await signIn(desk, base, 'Yhteinen asiakaspalvelu', '/advice/desk');
+    const desk = await ui.signedInPage('Yhteinen asiakaspalvelu', '/advice/desk');
     await desk.getByTestId('desk-queue').getByRole('button', { name: /Melu/ }).first().click();
     await desk.getByLabel('Viestisi').fill('Päiväaikaan lyhyt konsertti ei yleensä tarvitse.');
     await desk.getByRole('button', { name: 'Lähetä' }).click();
@@ -102,21 +87,19 @@ describe('guides in a real browser', () => {
     });
     await organiser.command(id, { action: 'completeAdvice' });
 
-    const customer = await (await ui.context('fi')).newPage();
-    await signIn(customer, base, 'Olli Oksanen', `/projects/${id}`);
+    const customer = await ui.signedInPage('Olli Oksanen', `/projects/${id}`);
     const panel = customer.getByTestId('guide-panel');
     await panel.getByText('Meluilmoitus ulkoilmakonsertista').click();
     await panel.getByText('Koska hanke tarvitsee: Meluilmoitus', { exact: false }).first().waitFor();
     expect(await panel.getByText('Pienen tapahtuman muistilista').count()).toBe(0);
     await screenshot(customer, 'knowledge-guides-project-fi');
 
-    const clerk = await (await ui.context('fi')).newPage();
     const guide = await new ApiClient(base).request<{ guides: Array<{ id: string; slug: string }> }>(
       'GET',
       '/api/guides?list=all&step=draft',
     );
     const noise = guide.guides.find((g) => g.slug === 'noise-outdoor-concert')!;
-    await signIn(clerk, base, 'Kaisa Käsittelijä', `/guides/${noise.id}`);
+    const clerk = await ui.signedInPage('Kaisa Käsittelijä', `/guides/${noise.id}`);
     await clerk.getByRole('button', { name: 'Muokkaa ohjetta' }).click();
     const body = clerk.getByLabel('Teksti suomeksi');
     await body.fill(`${await body.inputValue()} Mittauspöytäkirja liitetään ilmoitukseen.`);

@@ -7,11 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import zlib from 'node:zlib';
 import { io as connect } from 'socket.io-client';
-import type { Page } from 'playwright-core';
 import { AUTHORITY_USERS, DEMO, DEMO_USERS } from '../../prisma/seed';
 import { CaseParties, type ApiClient } from '../../api/client';
 import type { SectionCommandBody } from '../../workflows/permit-section/messages';
-import { useBrowserStack, signIn, screenshot } from '../support/browser';
+import { PHONE, screenshot, signIn, useBrowserStack, watchErrors } from '../support/browser';
 import { submitThroughApi } from '../support/http-cases';
 import { hearingCommand } from '../support/cases';
 import { until } from '../support/env';
@@ -65,16 +64,6 @@ async function startHearing(projectId: string, noticeMs: number, extra: Partial<
   await parties.sectionCommand(projectId, 'noise', { ...hearingCommand(noticeMs), ...extra } as SectionCommandBody);
   const notices = await (await parties.customer()).request<Notice[]>('GET', '/api/notices');
   return notices.find((n) => n.projectId === projectId)!;
-}
-
-/** Collects the console's Content-Security-Policy complaints and the page's uncaught errors. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return errors;
 }
 
 /** A small real PNG (a colour gradient), so the browser can decode, scale and re-encode it. */
@@ -265,7 +254,7 @@ describe('a public notice', () => {
 
 describe('reporting an observation', () => {
   it('takes an observation with a photo and a hidden identity on a phone', async () => {
-    const context = await ui.context('fi', { width: 390, height: 844 });
+    const context = await ui.context('fi', PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
     await signIn(page, ui.stack.base, 'Riikka Rantanen', `/observe?site=${siteId}`);

@@ -5,10 +5,9 @@
  * cancels and the second holds without reloading. Screenshots in Finnish, English and on a
  * phone go to test-artifacts/.
  */
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { helsinkiToday } from '../../domain/venues';
-import { useBrowserStack, signIn, screenshot } from '../support/browser';
+import { PHONE, fitsWidth, screenshot, signIn, useBrowserStack, violations, watchErrors } from '../support/browser';
 import { newTestVenue } from '../support/venues';
 
 const ui = useBrowserStack();
@@ -25,26 +24,6 @@ const date = (() => {
   const next = new Date(Date.UTC(y, m, 15));
   return next.toISOString().slice(0, 10);
 })();
-
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The WCAG 2.1 A and AA violations on the page as it is now (axe-core, as test/e2e/a11y.test.ts runs it). */
-async function violations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-  return found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return errors;
-}
 
 /** The test venue's card, on the month of `date`. */
 async function openCard(page: Page) {
@@ -110,7 +89,7 @@ describe('venues page', () => {
   });
 
   it('shows the public the calendar without names, in English and on a phone', async () => {
-    const context = await ui.context('en', { width: 390, height: 844 });
+    const context = await ui.context('en', PHONE);
     try {
       const page = await context.newPage();
       const errors = watchErrors(page);
@@ -124,8 +103,7 @@ describe('venues page', () => {
       expect(await card.getByRole('button', { name: 'Reserve' }).count()).toBe(0);
       expect(await page.content()).not.toContain('Pirkanmaan Elintarvike');
       // Nothing wider than the phone's screen.
-      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
-      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await fitsWidth(page)).toBe(true);
       await screenshot(page, 'venues-public-phone-en');
       expect(await violations(page)).toEqual([]);
       expect(errors).toEqual([]);

@@ -10,6 +10,9 @@ import { useApiStack } from './stack';
 export const root = path.resolve(__dirname, '..', '..');
 export const artifacts = path.join(root, 'test-artifacts');
 
+/** A phone's screen in CSS pixels (an iPhone 12–15), for the narrow-screen checks. */
+export const PHONE = { width: 390, height: 844 };
+
 /** The stack with the UI, and one headless Chromium for the whole file. */
 export function useBrowserStack(config: Record<string, unknown> = {}) {
   const stack = useApiStack({ UI_DIST: process.env.UI_DIST ?? path.join(root, 'dist', 'ui'), ...config });
@@ -45,6 +48,21 @@ export function useBrowserStack(config: Record<string, unknown> = {}) {
       await context.addInitScript(`localStorage.setItem('locale', ${JSON.stringify(locale)})`);
       return context;
     },
+    /**
+     * A page in a fresh context (see `context`) signed in as the seeded user `name` through the
+     * identity provider, at `returnTo`. Close it with `page.context().close()` where the test
+     * goes on after it.
+     */
+    async signedInPage(
+      name: string,
+      returnTo = '/',
+      locale: 'fi' | 'en' = 'fi',
+      viewport?: { width: number; height: number },
+    ): Promise<Page> {
+      const page = await (await this.context(locale, viewport)).newPage();
+      await signIn(page, stack.base, name, returnTo);
+      return page;
+    },
   };
 }
 
@@ -61,3 +79,35 @@ export async function signIn(page: Page, base: string, name: string, returnTo = 
 
 export const screenshot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The WCAG 2.1 A and AA violations (axe-core) on the page as it is now, one line each:
+ * `rule (impact): the elements`. axe is evaluated by the driver, outside the page's CSP.
+ */
+export async function violations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const found = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
+  )) as Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
+  return found.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * Collects, from now on, the console's Content-Security-Policy complaints and the page's
+ * uncaught errors; the returned array fills as they come.
+ */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+/** Whether the page fits its window's width (nothing scrolls sideways but inner scroll areas). */
+export async function fitsWidth(page: Page): Promise<boolean> {
+  return (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) as boolean;
+}

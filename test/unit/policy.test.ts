@@ -18,39 +18,28 @@ import {
   onBehalfOf,
   projectScope,
   siteScope,
-  type Actor,
   type ProjectFacts,
   type SiteFacts,
 } from '../../api/auth/policy';
 
-const ORG = 'org-festival';
-const OTHER_ORG = 'org-food';
-const POLICE = { id: 'auth-police', code: 'POLICE-SISA' };
-const CITY = { id: 'auth-city', code: 'CITY-TRE' };
-const RESCUE = { id: 'auth-rescue', code: 'RESCUE-PIR' };
-
-const base: Actor = {
-  userId: 'u',
-  name: 'N',
-  email: 'n@example',
-  role: 'RESIDENT',
-  organisationId: null,
-  authorityId: null,
-  authorityCode: null,
-  mandate: null,
-};
-const actor = (over: Partial<Actor>): Actor => ({ ...base, ...over });
-const customer = actor({ role: 'CUSTOMER', organisationId: ORG });
-const otherCustomer = actor({ role: 'CUSTOMER', organisationId: OTHER_ORG });
-const agent = (scope: string[]) => actor({ role: 'AGENT', mandate: { id: 'm1', organisationId: ORG, scope } });
-const agentWithoutMandate = actor({ role: 'AGENT' });
-const police = actor({ role: 'AUTHORITY', authorityId: POLICE.id, authorityCode: POLICE.code });
-const city = actor({ role: 'AUTHORITY', authorityId: CITY.id, authorityCode: CITY.code });
-const rescue = actor({ role: 'AUTHORITY', authorityId: RESCUE.id, authorityCode: RESCUE.code });
-const supervisor = actor({ role: 'SUPERVISOR', authorityId: CITY.id, authorityCode: CITY.code });
-const serviceDesk = actor({ role: 'SERVICE_DESK' });
-const admin = actor({ role: 'ADMIN' });
-const resident = actor({ role: 'RESIDENT' });
+import {
+  ORG,
+  OTHER_ORG,
+  POLICE,
+  CITY,
+  RESCUE,
+  agent,
+  agentWithoutMandate,
+  admin,
+  city,
+  customer,
+  otherCustomer,
+  police,
+  rescue,
+  resident,
+  serviceDesk,
+  supervisor,
+} from '../support/actors';
 
 const project: ProjectFacts = { organisationId: ORG, authorityIds: [POLICE.id, CITY.id] };
 const own = (permitType: string) => permitType === 'public-event';

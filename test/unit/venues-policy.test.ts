@@ -4,34 +4,33 @@ import {
   canReadVenueCalendar,
   canReserveVenue,
   venueReservationScope,
-  type Actor,
   type Viewer,
 } from '../../api/auth/policy';
 
-const ORG = 'org-festival';
-const OTHER = 'org-food';
-const base: Actor = {
-  userId: 'u',
-  name: 'N',
-  email: 'n@example',
-  role: 'RESIDENT',
-  organisationId: null,
-  authorityId: null,
-  authorityCode: null,
-  mandate: null,
-};
-const mandate = (scope: string[]) => ({ id: 'm', organisationId: ORG, scope });
+import {
+  ORG,
+  OTHER_ORG,
+  admin,
+  agent,
+  agentWithoutMandate,
+  city,
+  customer,
+  otherCustomer,
+  resident,
+  serviceDesk,
+} from '../support/actors';
+
 const ACTORS: Record<string, Viewer> = {
   public: null,
-  resident: base,
-  customer: { ...base, role: 'CUSTOMER', organisationId: ORG },
-  otherCustomer: { ...base, role: 'CUSTOMER', organisationId: OTHER },
-  agentPermits: { ...base, role: 'AGENT', mandate: mandate(['permits']) },
-  agentSupervision: { ...base, role: 'AGENT', mandate: mandate(['supervision']) },
-  agentNoMandate: { ...base, role: 'AGENT' },
-  clerk: { ...base, role: 'AUTHORITY', authorityId: 'a', authorityCode: 'CITY-TRE' },
-  serviceDesk: { ...base, role: 'SERVICE_DESK' },
-  admin: { ...base, role: 'ADMIN' },
+  resident,
+  customer,
+  otherCustomer,
+  agentPermits: agent(['permits']),
+  agentSupervision: agent(['supervision']),
+  agentNoMandate: agentWithoutMandate,
+  clerk: city,
+  serviceDesk,
+  admin,
 };
 
 describe('venue policy', () => {
@@ -42,7 +41,7 @@ describe('venue policy', () => {
   it.each(Object.keys(ACTORS))('%s reserves for the festival only when acting for it', (name) => {
     const allowed = ['customer', 'agentPermits'].includes(name);
     expect(canReserveVenue(ACTORS[name]!, ORG)).toBe(allowed);
-    expect(canReserveVenue(ACTORS[name]!, OTHER)).toBe(name === 'otherCustomer');
+    expect(canReserveVenue(ACTORS[name]!, OTHER_ORG)).toBe(name === 'otherCustomer');
   });
 
   it('links only a project of the acting organisation', () => {

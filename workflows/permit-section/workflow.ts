@@ -26,6 +26,7 @@ import {
 } from '../../domain/permit-section';
 import type { Activities, SectionEvent } from '../../activities';
 import { SeenKeys, Serial, workflowNow } from '../shared/commands';
+import { createInvoice } from '../shared/invoicing';
 import { permitSettledSignal } from '../permit-project/messages';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { supervisionWorkflowId } from '../supervision-cycle/messages';
@@ -52,16 +53,6 @@ const { preparePermit, recordSectionEvent } = proxyActivities<Activities>({
 const { startSupervisionCycle } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
-
-// Invoicing waits out an unavailable database; a fee the table lacks is not retried.
-const { createInvoice } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['NotFound', 'UnknownFee'],
-  },
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -13,6 +13,7 @@ import {
 import type { Activities } from '../../activities';
 import { DAY_MS, DEFAULT_RULES, type SupervisionPhase } from '../../domain/supervision';
 import { SeenKeys, Serial } from '../shared/commands';
+import { createInvoice } from '../shared/invoicing';
 import { ScaledClock } from '../shared/clock';
 import {
   supervisionCommandUpdate,
@@ -32,16 +33,6 @@ const { openSupervision, applySupervisionCommand, recordSupervisionReport, super
     startToCloseTimeout: '10 seconds',
     retry: { initialInterval: '500 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotFound'] },
   });
-
-// Invoicing waits out an unavailable database; a fee the table lacks is not retried.
-const { createInvoice } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['NotFound', 'UnknownFee'],
-  },
-});
 
 /** Patch: a recorded inspection is invoiced (F20); histories recorded before it replay without. */
 const INVOICE_ON_INSPECTION = 'invoice-on-inspection';

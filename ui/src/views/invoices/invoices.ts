@@ -1,15 +1,13 @@
 /**
- * Invoices in the UI (F20, F21): the API's shapes and the pure helpers the pages share.
+ * Invoices in the UI (F20, F21): the API's shapes and the pure helpers the pages share. The
+ * line and totals are domain/fees.ts's; the reference is grouped by domain/reference-number.ts
+ * as the PDF prints it.
  */
-export interface InvoiceLine {
-  description: string;
-  quantity: number;
-  unitCents: number;
-  vatPercent: number;
-  basis: Record<string, string | number | null>;
-}
+import type { InvoiceLine, InvoiceTotals } from '../../../../domain/fees';
 
-export interface Invoice {
+export type { InvoiceLine } from '../../../../domain/fees';
+
+export interface Invoice extends InvoiceTotals {
   id: string;
   number: string;
   reference: string;
@@ -22,9 +20,6 @@ export interface Invoice {
   authorityCode: string;
   kind: 'permit' | 'inspection';
   lines: InvoiceLine[];
-  netCents: number;
-  vatCents: number;
-  totalCents: number;
   currency: string;
   issuedAt: string;
   dueAt: string;
@@ -38,13 +33,6 @@ export function formatMoney(cents: number, locale: 'fi' | 'en', currency = 'EUR'
   return new Intl.NumberFormat(locale === 'fi' ? 'fi-FI' : 'en-GB', { style: 'currency', currency }).format(
     cents / 100,
   );
-}
-
-/** The Finnish reference in groups of five from the right, as printed on paper invoices. */
-export function groupedReference(reference: string): string {
-  const groups: string[] = [];
-  for (let end = reference.length; end > 0; end -= 5) groups.unshift(reference.slice(Math.max(0, end - 5), end));
-  return groups.join(' ');
 }
 
 /** Open and past its due date (the day ends in Helsinki, but a day's margin is kinder than exactness). */

@@ -1,7 +1,19 @@
 /**
  * Shapes the advice and knowledge views read from the API (api/knowledge.ts), and the little
- * pure logic they share: merging live chat events into a thread and a list.
+ * pure logic they share: merging live chat events into a thread and a list. The guides' lists
+ * and the search result come from the pure domain modules the API uses too.
  */
+import type { GuideReason } from '../../../../domain/knowledge-guides';
+
+export {
+  COMPANY_SIZES,
+  EVENT_SIZES,
+  GUIDE_STEPS,
+  INDUSTRIES,
+  type GuideReason,
+} from '../../../../domain/knowledge-guides';
+export { SEARCH_KINDS, type SearchResult, type SnippetPart } from '../../../../domain/knowledge-search';
+
 export interface ChatMessage {
   id: string;
   conversationId: string;
@@ -55,25 +67,6 @@ export function mergeConversation(
   return (keep(merged) ? [merged, ...rest] : rest).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
 
-export interface SearchResult {
-  id: string;
-  kind: 'guide' | 'answer' | 'contact' | 'solution' | 'archive';
-  refId: string;
-  lang: 'fi' | 'en';
-  title: string;
-  body: string;
-  permitTypes: string[];
-  authorityCode: string | null;
-  region: string | null;
-  industry: string | null;
-  snippet: Array<{ text: string; hit: boolean }>;
-}
-
-export interface GuideReason {
-  criterion: 'permitType' | 'industry' | 'companySize' | 'eventSize' | 'general';
-  values: string[];
-}
-
 /** A guide's editable fields. */
 export interface GuideFields {
   step: string;
@@ -87,18 +80,9 @@ export interface GuideFields {
   bodyEn: string;
 }
 
-export interface Guide {
+export interface Guide extends GuideFields {
   id: string;
   slug: string;
-  step: string;
-  permitTypes: string[];
-  industries: string[];
-  companySizes: string[];
-  eventSizes: string[];
-  titleFi: string;
-  titleEn: string;
-  bodyFi: string;
-  bodyEn: string;
   authorityCode: string | null;
   version: number;
   updatedAt: string;
@@ -106,17 +90,4 @@ export interface Guide {
   reasons: GuideReason[];
 }
 
-export const INDUSTRIES = ['events', 'food', 'industry', 'retail', 'construction', 'other'] as const;
-export const COMPANY_SIZES = ['micro', 'small', 'medium', 'large'] as const;
-export const EVENT_SIZES = ['small', 'medium', 'large'] as const;
-export const GUIDE_STEPS = [
-  'advice',
-  'draft',
-  'kickoff',
-  'submission',
-  'processing',
-  'hearing',
-  'decision',
-  'supervision',
-] as const;
 export const AUTHORITY_CODES = ['CITY-TRE', 'POLICE-SISA', 'RESCUE-PIR', 'AVI-LSU', 'TUKES'] as const;

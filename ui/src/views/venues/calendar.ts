@@ -1,38 +1,16 @@
 /**
  * The venue page's pure parts: the API's shapes, a month as weeks (Monday first), moving
  * between months, what each day shows and the rent as euros. Unit-tested without a browser.
+ * The card, day and status shapes are domain/venues.ts's, as the API writes them.
  */
+import { ACTIVE_STATUSES, type DayState, type PublicDay, type VenueReservationStatus } from '../../../../domain/venues';
 
-export interface Venue {
-  id: string;
-  name: string;
-  descriptionFi: string;
-  descriptionEn: string;
-  address: string;
-  municipality: string;
-  latitude: number;
-  longitude: number;
-  capacity: number;
-  rentPerDayCents: number;
-  technical: Record<string, unknown>;
-  ownerName: string;
-  contactEmail: string;
-  holdDays: number;
-}
-
-export type DayState = 'free' | 'held' | 'confirmed';
-export type ReservationStatus = 'held' | 'confirmed' | 'queued' | 'lapsed' | 'cancelled';
-
-export interface PublicDay {
-  date: string;
-  state: DayState;
-  queue: number;
-}
+export type { DayState, PublicDay, VenueCard as Venue } from '../../../../domain/venues';
 
 export interface OwnReservation {
   id: string;
   date: string;
-  status: ReservationStatus;
+  status: VenueReservationStatus;
   /** 0 holds the date, n is n-th in line; null when out of the queue. */
   rank: number | null;
   holdUntil: string | null;
@@ -101,7 +79,7 @@ export function dayView(
 
 /** Which commands the organiser has on a date: request when not in line, confirm when holding, cancel while in line. */
 export function actionsFor(own: OwnReservation | null, past: boolean): Array<'request' | 'confirm' | 'cancel'> {
-  const active = own && ['held', 'confirmed', 'queued'].includes(own.status);
+  const active = own && ACTIVE_STATUSES.includes(own.status);
   if (!active) return past ? [] : ['request'];
   const list: Array<'request' | 'confirm' | 'cancel'> = [];
   if (own.status === 'held' && !past) list.push('confirm');

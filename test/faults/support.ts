@@ -609,11 +609,15 @@ export async function waitForProjects(db: Db, ids: string[], step: string, timeo
   );
 }
 
+/** Audit entries of the archive (F22): the archive's own, not a command's timeline event. */
+const ARCHIVE_ACTIONS = ['archiveProject', 'disposeArchivedRecords'];
+
 /**
  * Every accepted command has exactly one timeline event (its key is the workflow id and the
  * client's key); every transition of each permit follows the one before it (none lost, none
  * repeated) from processing to final; each event has exactly one audit entry; read-model rows
- * made by commands exist once per command.
+ * made by commands exist once per command; a closed project is archived once; every decided
+ * permit has exactly one invoice.
  */
 export async function expectExactlyOnce(db: Db, accepted: Accepted[], projectIds: string[]): Promise<void> {
   const keyOf = (a: Accepted) =>
@@ -655,13 +659,38 @@ export async function expectExactlyOnce(db: Db, accepted: Accepted[], projectIds
     by: ['action'],
     where: {
       OR: projectIds.flatMap((id) => [{ entityId: id }, { entityId: { startsWith: `${id}/` } }]),
-      action: { not: 'createProject' },
+      action: { notIn: ['createProject', ...ARCHIVE_ACTIONS] },
     },
     _count: { _all: true },
   });
   const eventCounts = new Map<string, number>();
   for (const e of events) eventCounts.set(e.type, (eventCounts.get(e.type) ?? 0) + 1);
   expect(Object.fromEntries(audits.map((a) => [a.action, a._count._all]))).toEqual(Object.fromEntries(eventCounts));
+
+  // A closed project is archived once (its package written by an activity that may be retried).
+  const archived = await db.auditEntry.groupBy({
+    by: ['entityId'],
+    where: { action: 'archiveProject', entityId: { in: projectIds } },
+    _count: { _all: true },
+  });
+  expect(archived.filter((a) => a._count._all !== 1)).toEqual([]);
+  expect(await db.archivePackage.count({ where: { projectId: { in: projectIds } } })).toBe(archived.length);
+
+  // Invoices (F20): every decided permit has one, and no permit two, whatever crashed meanwhile.
+  const decided = permits.filter((p) => p.decision !== null).map((p) => `${p.projectId}/${p.permitType}`);
+  const invoiced = async () =>
+    (
+      await db.invoice.groupBy({
+        by: ['projectId', 'permitType'],
+        where: { projectId: { in: projectIds }, kind: 'permit' },
+        _count: { _all: true },
+      })
+    ).map((i) => ({ permit: `${i.projectId}/${i.permitType}`, count: i._count._all }));
+  await until('an invoice for every decided permit', async () => {
+    const permitsInvoiced = new Set((await invoiced()).map((i) => i.permit));
+    return decided.every((p) => permitsInvoiced.has(p));
+  });
+  expect((await invoiced()).filter((i) => i.count !== 1)).toEqual([]);
 
   // Read-model rows a command creates: one per accepted command.
   const count = (action: string) => accepted.filter((a) => a.action === action).length;
@@ -678,8 +707,8 @@ export async function expectExactlyOnce(db: Db, accepted: Accepted[], projectIds
 /**
  * E-mails: once every alert has been delivered or is held by a claim of a sender that was
  * killed, no recipient got the same alert mail twice, every mail is an alert's, and every
- * alert marked sent was delivered. (Invoices do not exist in this codebase yet; a later issue
- * adds them and their checks belong here.)
+ * alert marked sent was delivered. (Invoices are checked with the other rows made once, in
+ * expectExactlyOnce.)
  */
 export async function expectMailsOnce(db: Db, deliveries: Delivery[], timeoutMs = 60_000): Promise<void> {
   await until(

@@ -20,6 +20,7 @@ import {
   type InvoiceLine,
 } from '../domain/fees';
 import { finnishReference } from '../domain/reference-number';
+import { helsinkiToday } from '../domain/helsinki';
 import { permitType as permitTypeDef } from '../domain/catalogue';
 import type { RiskClass } from '../domain/risk';
 import { auditChange, isUniqueViolation, notify } from './timeline';
@@ -35,9 +36,9 @@ export interface InvoiceResult {
   created: boolean;
 }
 
-/** Invoice numbers are the year and the sequence; the reference's base is the sequence too. */
+/** Invoice numbers are the year in Helsinki and the sequence; the reference's base is the sequence too. */
 export const invoiceNumber = (seq: number, issuedAt: Date) =>
-  `${issuedAt.getUTCFullYear()}-${String(seq).padStart(6, '0')}`;
+  `${helsinkiToday(issuedAt).slice(0, 4)}-${String(seq).padStart(6, '0')}`;
 export const invoiceReference = (seq: number) => finnishReference(1000 + seq);
 
 interface Draft {

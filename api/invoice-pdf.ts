@@ -8,6 +8,7 @@ import PDFDocument from 'pdfkit';
 import type { InvoiceDocument } from '../domain/fees';
 import { lineNetCents } from '../domain/fees';
 import { formatReference, virtualBarcode, isValidFinnishReference } from '../domain/reference-number';
+import { helsinkiToday } from '../domain/helsinki';
 
 export interface InvoicePdfInput extends InvoiceDocument {
   status: string;
@@ -17,7 +18,6 @@ export interface InvoicePdfInput extends InvoiceDocument {
 const money = (cents: number) =>
   `${new Intl.NumberFormat('fi-FI', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents / 100)} €`;
 const day = (at: Date) => new Intl.DateTimeFormat('fi-FI', { timeZone: 'Europe/Helsinki' }).format(at);
-const isoDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(at);
 /** pdfkit's standard fonts are WinAnsi: the narrow no-break space Intl puts in numbers is not in it. */
 const ansi = (text: string) => text.replace(/[\u202f\u00a0]/g, ' ').replace(/\u2212/g, '-');
 
@@ -146,7 +146,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
       iban: seller.iban,
       totalCents: input.totalCents,
       reference: input.reference,
-      dueDate: isoDay(input.dueAt),
+      dueDate: helsinkiToday(input.dueAt),
     });
     doc.font('Helvetica').fontSize(8);
     text('Virtuaaliviivakoodi / Bank barcode number', 50, y + 4);

@@ -10,6 +10,9 @@
  * Used by the venue workflow (state), the API (calendar, input rules) and the UI's labels.
  */
 import { TZDate } from '@date-fns/tz';
+import { HELSINKI, helsinkiToday } from './helsinki';
+
+export { helsinkiToday };
 
 export type VenueReservationStatus = 'held' | 'confirmed' | 'queued' | 'lapsed' | 'cancelled';
 
@@ -231,14 +234,6 @@ export function queueRank(
   if (entry.status === 'held' || entry.status === 'confirmed') return 0;
   if (entry.status !== 'queued') return null;
   return rows.filter((r) => r.status === 'queued' && r.position <= entry.position).length;
-}
-
-const HELSINKI = 'Europe/Helsinki';
-
-/** Today's date in Helsinki (YYYY-MM-DD). */
-export function helsinkiToday(now: Date): string {
-  const d = new TZDate(now.getTime(), HELSINKI);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /** The instant a Helsinki calendar date ends (the next midnight there), summer or winter. */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import helmet from 'helmet';
 import { AppError, problemHandler } from './errors';
+import { rejectIllFormedText } from './text-input';
 import { projectRoutes, projectWorkflowId } from './projects';
 import { publicRoutes } from './public';
 import { riskReportRoutes } from './risk-reports';
@@ -87,6 +88,7 @@ export async function createApp(appDeps: AppDeps) {
   // Authorities' systems sign the exact bytes they send: those are kept for the check (api/bridge.ts).
   app.use('/api/bridge', express.raw({ type: () => true, limit: '256kb' }));
   app.use(express.json({ limit: '256kb' }));
+  app.use(rejectIllFormedText);
   app.use(auth.authenticate);
   app.use('/api', auth.routes);
   app.post(['/api/notices/:id/comments', '/api/sites/:id/supervision/reports'], (req, res, next) =>

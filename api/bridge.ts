@@ -16,6 +16,7 @@ import type { Prisma } from '../prisma/generated/client';
 import { ZInboundEventV1, inboundSectionCommand, type InboundEventV1 } from '../domain/bridge-events';
 import { appendEvent, isUniqueViolation } from '../activities/timeline';
 import type { TimelineEventMessage } from '../activities/types';
+import { assertWellFormedText } from './text-input';
 import { AppError } from './errors';
 import { asyncRoute, type AppDeps } from './shared';
 import { actorOf, allow } from './auth/actor';
@@ -513,6 +514,7 @@ export function bridgeRoutes({ db, temporal, config, live }: AppDeps): Router {
       } catch {
         throw new AppError('VALIDATION', 'Malformed JSON body', { field: 'body' });
       }
+      assertWellFormedText(parsed);
       const event = ZInboundEventV1.parse(parsed);
       const integration: Integration = { authorityId: authority.id, authorityCode };
       const { result, write } = await runInbound(res, integration, event, webhookId);

@@ -126,27 +126,6 @@ function documentHash(fields: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-/** A comment that arrived when the permit's public hearing was not open (the API answers 409). */
-export class HearingClosedError extends Error {
-  constructor(readonly step: string) {
-    super('The notice period is closed');
-  }
-}
-
-async function assertHearingOpen(tx: Tx, r: { projectId: string; permitType: string }, now: Date): Promise<void> {
-  const [permit] = await tx.$queryRaw<Array<{ step: string }>>`
-    SELECT step FROM "Permit"
-    WHERE "projectId" = ${r.projectId}::uuid AND "permitType" = ${r.permitType}
-    FOR UPDATE`;
-  const notice = await tx.notice.findUnique({
-    where: { projectId_permitType: { projectId: r.projectId, permitType: r.permitType } },
-    select: { opensAt: true, closesAt: true, closedAt: true },
-  });
-  const open =
-    permit?.step === 'hearing' && notice && !notice.closedAt && notice.opensAt <= now && now < notice.closesAt;
-  if (!open) throw new HearingClosedError(permit?.step ?? 'unknown');
-}
-
 export function createSectionActivities({ db, logger, events, clock = () => new Date() }: ActivityDeps) {
   const where = (r: { projectId: string; permitType: string }) => ({
     projectId_permitType: { projectId: r.projectId, permitType: r.permitType },
@@ -403,20 +382,14 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
 
     /**
      * Writes one section event (command, timer or rule) with its side rows and timeline entry.
-     * `openHearingOnly`: the API writes third-party comments itself (not through the workflow,
-     * so a busy hearing is not one workflow's queue of updates); the permit's row is then read
-     * locked and the write refused with HearingClosedError unless the permit is in
-     * its hearing and `now` is inside the notice period. Every transition of the permit updates
-     * that row, so the closing of the hearing and a comment are ordered: a comment committed
-     * before the close is counted, one after it is refused.
+     * Every transition of the permit updates the permit's row, which third-party comments
+     * (written by the API in batches, activities/comments.ts) read locked: the closing of the
+     * hearing and a comment are ordered, one committed before the close is counted, one after
+     * it refused.
      */
-    async recordSectionEvent(
-      r: SectionEventRecord,
-      options: { openHearingOnly?: boolean } = {},
-    ): Promise<SectionEventResult> {
+    async recordSectionEvent(r: SectionEventRecord): Promise<SectionEventResult> {
       const now = clock();
       return writeOnce({ db, events, logger }, r.key, async (tx) => {
-        if (options.openHearingOnly) await assertHearingOpen(tx, r, now);
         const result = await effects(tx, r, now);
         await tx.permit.update({ where: where(r), data: { step: r.to } });
         if (r.from !== r.to) {

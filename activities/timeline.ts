@@ -69,72 +69,138 @@ export const ROOM_EVENTS_CHANNEL = 'room_events';
  * every event before it; the notification goes out on commit (and never on rollback).
  */
 export async function appendRoomEvent(tx: Tx, room: string, kind: string, payload: object): Promise<number> {
-  // The room's lock is held until commit, so every writer to a busy room (an authority's work
-  // queue) waits for it: after taking it, one statement numbers, inserts and announces.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${room}, 0))`;
-  const added = await tx.$queryRaw<Array<{ seq: number }>>`
-    WITH added AS (
+  return (await appendRoomEvents(tx, [{ room, kind, payload }]))[0]!;
+}
+
+export interface RoomEventEntry {
+  room: string;
+  kind: string;
+  payload: object;
+}
+
+/**
+ * Several room events in two statements: the rooms' locks taken in one global (sorted) order,
+ * so two transactions never wait on each other's locks in a cycle; then each room's events
+ * numbered in the given order, inserted and announced. The seq of each entry, in order.
+ */
+export async function appendRoomEvents(tx: Tx, entries: RoomEventEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const rooms = [...new Set(entries.map((e) => e.room))].sort();
+  // A lock is held until commit, so every writer to a busy room (an authority's work queue)
+  // waits for it; the numbering reads the room's last seq only after holding it.
+  await tx.$executeRaw`
+    SELECT pg_advisory_xact_lock(hashtextextended(room, 0))
+    FROM unnest(${rooms}::text[]) WITH ORDINALITY AS r(room, n) ORDER BY n`;
+  const rows = entries.map((e, i) => ({ i, room: e.room, kind: e.kind, payload: e.payload }));
+  const added = await tx.$queryRaw<Array<{ i: number; seq: number }>>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(i int, room text, kind text, payload jsonb)
+    ),
+    numbered AS (
+      SELECT input.*, (SELECT COALESCE(MAX(seq), 0) FROM "RoomEvent" r WHERE r.room = input.room)
+                      + row_number() OVER (PARTITION BY input.room ORDER BY input.i) AS seq
+      FROM input
+    ),
+    added AS (
       INSERT INTO "RoomEvent" (room, seq, kind, payload)
-      SELECT ${room}, COALESCE(MAX(seq), 0) + 1, ${kind}, ${JSON.stringify(payload)}::jsonb
-      FROM "RoomEvent" WHERE room = ${room}
-      RETURNING seq
-    )
-    SELECT added.seq FROM added, LATERAL (SELECT pg_notify(${ROOM_EVENTS_CHANNEL}, ${room})) AS announced`;
-  return added[0]!.seq;
+      SELECT room, seq, kind, payload FROM numbered ORDER BY i
+      RETURNING room, seq
+    ),
+    announced AS (SELECT pg_notify(${ROOM_EVENTS_CHANNEL}, room) FROM unnest(${rooms}::text[]) AS room)
+    SELECT i, seq::int AS seq, (SELECT count(*) FROM announced)::int AS announced FROM numbered ORDER BY i`;
+  const seqs: number[] = [];
+  for (const row of added) seqs[row.i] = Number(row.seq);
+  return seqs;
 }
 
 /**
  * A project's timeline goes to its room and to the work queues of the authorities it
- * concerns. Sorted: every transaction appends one event and locks its rooms in this one
- * global order, so two transactions never wait on each other's locks in a cycle.
+ * concerns.
  */
 async function timelineRooms(tx: Tx, projectId: string, permitType: string | null): Promise<string[]> {
-  const permits = await tx.permit.findMany({
-    where: { projectId, ...(permitType ? { permitType } : {}) },
-    select: { authority: { select: { code: true } } },
-  });
-  const authorities = new Set(permits.map((p) => `authority:${p.authority.code}`));
-  return [`project:${projectId}`, ...authorities].sort();
+  const rows = await tx.$queryRaw<Array<{ code: string }>>`
+    SELECT DISTINCT a.code FROM "Permit" p JOIN "Authority" a ON a.id = p."authorityId"
+    WHERE p."projectId" = ${projectId}::uuid AND (${permitType}::text IS NULL OR p."permitType" = ${permitType}::text)`;
+  return [`project:${projectId}`, ...rows.map((r) => `authority:${r.code}`)];
 }
 
+/** A Date as PostgreSQL's `timestamp(3)` columns keep it: UTC without a zone. */
+const UTC = (at: Date) => at.toISOString();
+
 export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<TimelineEventMessage> {
-  // An answer's requestId names the information request it answers, not an HTTP request: it
-  // stays in the timeline entry, and the audit entry has no HTTP request id of its own.
-  const { requestId, rest: payload } =
-    e.type === 'answerInfo' ? { requestId: null, rest: e.payload } : takeRequestId(e.payload);
-  await auditChange(tx, {
-    action: e.type,
-    entity: e.permitType ? 'Permit' : 'PermitProject',
-    entityId: e.permitType ? `${e.projectId}/${e.permitType}` : e.projectId,
-    details: payload,
-    actorId: e.actorId,
-    onBehalfOfId: e.onBehalfOfId,
-    requestId,
-    at: e.at,
-  });
-  const row = await tx.timelineEvent.create({
-    data: {
-      projectId: e.projectId,
-      permitType: e.permitType ?? null,
+  return (await appendEvents(tx, [e]))[0]!;
+}
+
+/**
+ * Events of one project (and permit) appended in the given order with their audit entries,
+ * in four statements however many there are (a busy hearing's comments come in batches):
+ * audit entries and timeline rows in one, then the rooms' events (appendRoomEvents).
+ * `extraRooms` adds other room events (a notice's public room) under the same locks.
+ */
+export async function appendEvents(
+  tx: Tx,
+  events: NewTimelineEvent[],
+  extraRooms: RoomEventEntry[] = [],
+): Promise<TimelineEventMessage[]> {
+  if (events.length === 0) return [];
+  const { projectId, permitType = null } = events[0]!;
+  if (events.some((e) => e.projectId !== projectId || (e.permitType ?? null) !== permitType))
+    throw new Error('appendEvents: events of one project and permit only');
+  const rows = events.map((e, i) => {
+    // An answer's requestId names the information request it answers, not an HTTP request: it
+    // stays in the timeline entry, and the audit entry has no HTTP request id of its own.
+    const { requestId, rest: payload } =
+      e.type === 'answerInfo' ? { requestId: null, rest: e.payload } : takeRequestId(e.payload);
+    const { result: _result, ...details } = payload;
+    return {
+      i,
       type: e.type,
-      payload: payload as Prisma.InputJsonValue,
+      key: e.key,
+      payload,
+      details,
       actorId: e.actorId ?? null,
       onBehalfOfId: e.onBehalfOfId ?? null,
-      idempotencyKey: e.key,
-      occurredAt: e.at,
-    },
+      requestId,
+      at: UTC(e.at),
+    };
   });
-  const message = {
-    id: row.id.toString(),
-    projectId: row.projectId,
+  const entity = permitType ? 'Permit' : 'PermitProject';
+  const entityId = permitType ? `${projectId}/${permitType}` : projectId;
+  const added = await tx.$queryRaw<Array<{ i: number; id: string }>>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+        i int, type text, key text, payload jsonb, details jsonb,
+        "actorId" uuid, "onBehalfOfId" uuid, "requestId" text, at timestamptz)
+    ),
+    audit AS (
+      INSERT INTO "AuditEntry" ("actorId", "onBehalfOfId", "requestId", action, entity, "entityId", details, at)
+      SELECT "actorId", "onBehalfOfId", "requestId", type, ${entity}, ${entityId}, details, at AT TIME ZONE 'UTC'
+      FROM input ORDER BY i
+    ),
+    added AS (
+      INSERT INTO "TimelineEvent"
+        ("projectId", "permitType", type, payload, "actorId", "onBehalfOfId", "idempotencyKey", "occurredAt")
+      SELECT ${projectId}::uuid, ${permitType}::text, type, payload, "actorId", "onBehalfOfId", key,
+             at AT TIME ZONE 'UTC'
+      FROM input ORDER BY i
+      RETURNING id, "idempotencyKey"
+    )
+    SELECT input.i, added.id::text AS id FROM added JOIN input ON input.key = added."idempotencyKey"
+    ORDER BY input.i`;
+  const messages = rows.map((row) => ({
+    id: added[row.i]!.id,
+    projectId,
     type: row.type,
-    permitType: row.permitType,
-    occurredAt: row.occurredAt.toISOString(),
-    payload,
-  };
-  const rooms = await timelineRooms(tx, e.projectId, e.permitType ?? null);
-  for (const room of rooms) await appendRoomEvent(tx, room, 'timeline', message);
-  return { ...message, rooms };
+    permitType,
+    occurredAt: row.at,
+    payload: row.payload,
+  }));
+  const rooms = await timelineRooms(tx, projectId, permitType);
+  await appendRoomEvents(tx, [
+    ...rooms.flatMap((room) => messages.map((payload) => ({ room, kind: 'timeline', payload }))),
+    ...extraRooms,
+  ]);
+  return messages.map((m) => ({ ...m, rooms }));
 }
 
 /** Publishes after commit; a failing socket must never undo or retry a committed change. */

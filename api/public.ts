@@ -3,9 +3,14 @@ import { z } from 'zod';
 import type { Prisma } from '../prisma/generated/client';
 import { PERMIT_TYPES } from '../domain/catalogue';
 import { ADVICE_QUESTIONS, explorePermitNeeds, ZAdviceAnswers } from '../domain/advice';
-import { randomUUID } from 'node:crypto';
 import { sectionWorkflowId } from '../workflows/permit-section/messages';
-import { createSectionActivities, HearingClosedError } from '../activities/section';
+import {
+  createCommentWriter,
+  HearingClosedError,
+  type CommentedNotice,
+  type IncomingComment,
+} from '../activities/comments';
+import { GroupCommit } from './group-commit';
 import { AppError } from './errors';
 import { ZCommentRequest, ZIdParam } from './schemas';
 import { idempotencyKey } from './projects';
@@ -23,44 +28,39 @@ export const ZDecisionsQuery = z
   })
   .strict();
 
-/**
- * Comments on one notice are written one at a time in each API process: they take the same
- * permit row lock in turn anyway, and waiting here rather than for the lock keeps database
- * connections free for everyone else. A notice with too long a queue answers 503 with
- * Retry-After rather than letting requests time out.
- */
-class PerKeyQueue {
-  private readonly tails = new Map<string, { tail: Promise<unknown>; waiting: number }>();
-  constructor(private readonly limit: number) {}
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const entry = this.tails.get(key) ?? { tail: Promise.resolve(), waiting: 0 };
-    if (entry.waiting >= this.limit) {
-      return Promise.reject(
-        new AppError('UNAVAILABLE', 'Too many comments arriving at once; try again in a moment', { retryAfter: 5 }),
-      );
-    }
-    entry.waiting++;
-    const next = entry.tail.then(task, task);
-    entry.tail = next.catch(() => undefined);
-    this.tails.set(key, entry);
-    void entry.tail.then(() => {
-      entry.waiting--;
-      if (entry.waiting === 0 && this.tails.get(key) === entry) this.tails.delete(key);
-    });
-    return next;
-  }
-}
-
 export function publicRoutes({ db, logger, live, config }: AppDeps): Router {
   const router = Router();
-  const commentQueue = new PerKeyQueue(5000);
-  // Comments are written by the API with the section's own writer; their rooms are woken here.
-  const comments = createSectionActivities({
+  // Comments are written by the API a batch per notice (group commit); their rooms are woken here.
+  const writer = createCommentWriter({
     db,
     logger,
     events: { publish: (m) => (m.rooms ?? [`project:${m.projectId}`]).forEach((room) => live?.wake(room)) },
   });
+  const commentBatches = new GroupCommit<
+    { notice: CommentedNotice; comment: IncomingComment },
+    string | HearingClosedError
+  >((_noticeId, batch) =>
+    writer.recordComments(
+      batch[0]!.notice,
+      batch.map((b) => b.comment),
+    ),
+  );
+
+  // Which case a notice belongs to never changes: kept in memory, a busy hearing's comments
+  // do not each spend a database connection on it. Whether it is open is read in the write.
+  const knownNotices = new Map<string, CommentedNotice>();
+  async function commentedNotice(id: string): Promise<CommentedNotice> {
+    const known = knownNotices.get(id);
+    if (known) return known;
+    const notice = await db.notice.findUnique({
+      where: { id },
+      select: { id: true, projectId: true, permitType: true },
+    });
+    if (!notice) throw new AppError('NOT_FOUND', 'Notice not found');
+    if (knownNotices.size >= 10_000) knownNotices.delete(knownNotices.keys().next().value!);
+    knownNotices.set(id, notice);
+    return notice;
+  }
 
   /** GET /api/ui-config — 200 with the UI's runtime settings: the map style (MAP_STYLE_URL). */
   router.get('/ui-config', (_req, res) => {
@@ -192,40 +192,26 @@ export function publicRoutes({ db, logger, live, config }: AppDeps): Router {
       const { id } = ZIdParam.parse(req.params);
       const key = idempotencyKey(req);
       const body = ZCommentRequest.parse(req.body);
-      const notice = await db.notice.findUnique({ where: { id } });
-      if (!notice) throw new AppError('NOT_FOUND', 'Notice not found');
-      // Written here in one transaction, not as an update of the section's workflow: a hearing
-      // that draws a thousand comments must not become one workflow's queue of updates. The
-      // write is ordered against the workflow's own transitions (closing the hearing, a
-      // cancellation) by the permit row's lock, and is idempotent on the same key the workflow
-      // would have used (activities/section.ts).
-      const workflowId = sectionWorkflowId(notice.projectId, notice.permitType);
-      const recordKey = `${workflowId}:${key}`;
+      const notice = await commentedNotice(id);
+      // Written here, not as an update of the section's workflow: a hearing that draws a
+      // thousand comments must not become one workflow's queue of updates. Each batch is ordered
+      // against the workflow's own transitions (closing the hearing, a cancellation) by the
+      // permit row's lock, and is idempotent on the key the workflow would have used.
       const { requestId, actorId, onBehalfOfId } = commandMeta(res);
-      try {
-        await commentQueue.run(notice.id, () =>
-          comments.recordSectionEvent(
-            {
-              projectId: notice.projectId,
-              permitType: notice.permitType,
-              key: recordKey,
-              event: { action: 'comment', ...body, createdId: randomUUID(), ...(requestId ? { requestId } : {}) },
-              from: 'hearing',
-              to: 'hearing',
-              actorId,
-              onBehalfOfId,
-            },
-            { openHearingOnly: true },
-          ),
-        );
-      } catch (err) {
-        if (err instanceof HearingClosedError) {
-          throw new AppError('CONFLICT', 'The notice period is closed', { step: err.step, allowed: [] });
-        }
-        throw err;
+      const written = await commentBatches.submit(notice.id, {
+        notice,
+        comment: {
+          key: `${sectionWorkflowId(notice.projectId, notice.permitType)}:${key}`,
+          ...body,
+          requestId,
+          actorId,
+          onBehalfOfId,
+        },
+      });
+      if (written instanceof HearingClosedError) {
+        throw new AppError('CONFLICT', 'The notice period is closed', { step: written.step, allowed: [] });
       }
-      const stored = await db.comment.findUnique({ where: { idempotencyKey: recordKey } });
-      res.status(201).json({ id: stored?.id ?? null });
+      res.status(201).json({ id: written });
     }),
   );
 

@@ -107,7 +107,11 @@ const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-logs-'));
 export function startProcess(role, env, nodeArgs = []) {
   const logFile = path.join(logDir, `${role}-${randomUUID().slice(0, 8)}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist', 'platform', 'main.js')], {
+  // BENCH_CPU_PROFILE_DIR=<dir>: each platform process writes a V8 CPU profile there on exit.
+  const profile = process.env.BENCH_CPU_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...nodeArgs, path.join(root, 'dist', 'platform', 'main.js')], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', UI_DIST: '', ...env, ROLE: role, SERVICE_NAME: role },
     stdio: ['ignore', out, out, 'ipc'],

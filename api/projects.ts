@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../platform/db';
+import { Prisma } from '../prisma/generated/client';
 import { permitType as permitTypeDef } from '../domain/catalogue';
 import { PROJECT_STEP_NORM_DAYS } from '../domain/permit-project';
 import { redactSecrets, type ProjectDraft } from '../domain/draft';
@@ -106,16 +107,30 @@ export async function threadWriter(db: Db, res: Response, id: string, permitType
  * for reads that then load what they show themselves (timeline, live state, messages).
  */
 export async function readableProjectFacts(db: Db, res: Response, id: string): Promise<ProjectFacts> {
-  const [row] = await db.$queryRaw<Array<{ organisationId: string; authorityIds: string[] }>>`
+  return (await readableProjectWith(db, res, id, Prisma.sql`NULL`)).facts;
+}
+
+/**
+ * The facts and, in the same round trip, what the read shows (`shown`, an SQL expression over
+ * the project row `p` giving text) — handed back only once the policy allows the read.
+ */
+export async function readableProjectWith(
+  db: Db,
+  res: Response,
+  id: string,
+  shown: Prisma.Sql,
+): Promise<{ facts: ProjectFacts; shown: string | null }> {
+  const [row] = await db.$queryRaw<Array<{ organisationId: string; authorityIds: string[]; shown: string | null }>>`
     SELECT p."organisationId",
-           COALESCE(array_agg(pe."authorityId"::text) FILTER (WHERE pe.id IS NOT NULL), '{}') AS "authorityIds"
-    FROM "PermitProject" p LEFT JOIN "Permit" pe ON pe."projectId" = p.id
-    WHERE p.id = ${id}::uuid
-    GROUP BY p.id`;
+           COALESCE((SELECT array_agg(pe."authorityId"::text) FROM "Permit" pe WHERE pe."projectId" = p.id), '{}')
+             AS "authorityIds",
+           (${shown})::text AS shown
+    FROM "PermitProject" p
+    WHERE p.id = ${id}::uuid`;
   if (!row) throw new AppError('NOT_FOUND', 'Project not found');
   const facts: ProjectFacts = { organisationId: row.organisationId, authorityIds: row.authorityIds };
   allow(res, canReadProject(viewerOf(res), facts), 'this project');
-  return facts;
+  return { facts, shown: row.shown };
 }
 
 /** The project, when the actor may read it: 404 when there is none, 401/403 when not theirs. */
@@ -385,18 +400,23 @@ export function projectRoutes({ db, temporal, logger, config, security }: AppDep
     '/:id/timeline',
     asyncRoute(async (req, res) => {
       const { id } = ZIdParam.parse(req.params);
-      await readableProjectFacts(db, res, id);
       // The most read page of a case: PostgreSQL builds the JSON (the activities' internal
-      // `result` left out, times as ISO 8601 UTC), so the API only passes the text on.
-      const [{ body }] = await db.$queryRaw<[{ body: string }]>`
-        SELECT COALESCE(json_agg(json_build_object(
-                 'id', id::text,
-                 'type', type,
-                 'permitType', "permitType",
-                 'occurredAt', to_char("occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                 'payload', payload - 'result'
-               ) ORDER BY id), '[]')::text AS body
-        FROM "TimelineEvent" WHERE "projectId" = ${id}::uuid`;
+      // `result` left out, times as ISO 8601 UTC) with the facts the policy checks, so one
+      // round trip and the API only passes the text on.
+      const { shown: body } = await readableProjectWith(
+        db,
+        res,
+        id,
+        Prisma.sql`(
+          SELECT COALESCE(json_agg(json_build_object(
+                   'id', t.id::text,
+                   'type', t.type,
+                   'permitType', t."permitType",
+                   'occurredAt', to_char(t."occurredAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   'payload', t.payload - 'result'
+                 ) ORDER BY t.id), '[]')
+          FROM "TimelineEvent" t WHERE t."projectId" = p.id)`,
+      );
       res.type('application/json').send(body);
     }),
   );

@@ -255,6 +255,24 @@ describe('API against real PostgreSQL and Temporal', () => {
     const db = stack.db.handle.db;
     expect(await db.comment.count({ where: { noticeId: notice.id } })).toBe(60);
     expect(await db.timelineEvent.count({ where: { projectId: id, type: 'comment' } })).toBe(60);
+    // Written a batch at a time, yet each comment whole: its timeline event names it, it has an
+    // audit entry and an alert to the organisation, and every room's log stays gapless.
+    const events = await db.timelineEvent.findMany({ where: { projectId: id, type: 'comment' } });
+    const stored = await db.comment.findMany({ where: { noticeId: notice.id }, select: { id: true } });
+    expect(events.map((e) => (e.payload as { createdId: string }).createdId).sort()).toEqual(
+      stored.map((c) => c.id).sort(),
+    );
+    expect(await db.auditEntry.count({ where: { action: 'comment', entityId: `${id}/noise` } })).toBe(60);
+    expect(await db.notification.count({ where: { projectId: id, kind: 'commentReceived' } })).toBe(60);
+    for (const room of [`project:${id}`, `notice:${notice.id}`, 'authority:CITY-TRE']) {
+      const seqs = (
+        await db.roomEvent.findMany({ where: { room }, select: { seq: true }, orderBy: { seq: 'asc' } })
+      ).map((r) => r.seq);
+      expect(seqs.length).toBeGreaterThan(0);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    }
+    const noticeRoom = await db.roomEvent.count({ where: { room: `notice:${notice.id}`, kind: 'comment' } });
+    expect(noticeRoom).toBe(60);
 
     // The permit's section is cancelled during the hearing: the notice takes nothing more.
     await parties.sectionCommand(id, 'noise', { action: 'cancel', reason: 'Tapahtuma ei toteudu' });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../platform/db';
 import type { ActivityDeps, TimelineEventMessage } from './types';
-import { appendEvents, isUniqueViolation, publishAll } from './timeline';
+import { appendEvents, isRetryableConflict, isUniqueViolation, publishAll } from './timeline';
 
 /** One third party's comment on a public notice, as the API accepted it (F23). */
 export interface IncomingComment {
@@ -183,8 +183,8 @@ export function createCommentWriter({ db, logger, events, clock = () => new Date
           return batch.map((c) => ids.get(c.key) ?? closed!);
         } catch (err) {
           // Another process committed one of these keys first: again, and that key answers
-          // the comment it wrote.
-          if (!isUniqueViolation(err)) throw err;
+          // the comment it wrote. A deadlock victim runs again as well.
+          if (!isUniqueViolation(err) && !isRetryableConflict(err)) throw err;
           if (attempt >= ATTEMPTS) throw err;
         }
       }

@@ -390,6 +390,11 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
     async recordSectionEvent(r: SectionEventRecord): Promise<SectionEventResult> {
       const now = clock();
       return writeOnce({ db, events, logger }, r.key, async (tx) => {
+        // The permit's row first, before any room lock the effects take (the notice's room):
+        // comment batches lock in the same order (activities/comments.ts), so a hearing
+        // closing during a burst of comments waits for the batch instead of deadlocking it.
+        await tx.$executeRaw`
+          SELECT 1 FROM "Permit" WHERE "projectId" = ${r.projectId}::uuid AND "permitType" = ${r.permitType} FOR UPDATE`;
         const result = await effects(tx, r, now);
         await tx.permit.update({ where: where(r), data: { step: r.to } });
         if (r.from !== r.to) {

@@ -271,6 +271,17 @@ export function isUniqueViolation(err: unknown): boolean {
   );
 }
 
+/** A deadlock (40P01) or serialization failure (40001): the transaction may simply run again. */
+export function isRetryableConflict(err: unknown): boolean {
+  const e = err as {
+    code?: string;
+    cause?: { code?: string };
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
+  };
+  const codes = [e?.code, e?.cause?.code, e?.meta?.driverAdapterError?.cause?.originalCode];
+  return codes.some((c) => c === '40P01' || c === '40001');
+}
+
 /**
  * The shape of every read-model write: in one transaction, return the first run's result
  * when the key is already written, otherwise write and append the timeline event; publish

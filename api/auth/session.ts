@@ -26,9 +26,13 @@ export interface SessionSettings {
   secure: boolean;
 }
 
+/** Verified tokens kept per process: a token never changes, so its check is done once until it expires. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export class Sessions {
   private readonly key: Uint8Array;
   readonly cookieName: string;
+  private readonly verified = new Map<string, { claims: SessionClaims; expiresAt: number }>();
 
   constructor(private readonly settings: SessionSettings) {
     this.key = new TextEncoder().encode(settings.secret);
@@ -58,14 +62,21 @@ export class Sessions {
   async read(cookieHeader: string | undefined): Promise<SessionClaims | null> {
     const token = parseCookies(cookieHeader ?? '')[this.cookieName];
     if (!token) return null;
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.expiresAt) return known.claims;
     try {
       const { payload } = await jwtVerify(token, this.key, { audience: AUDIENCE, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.csrf !== 'string') return null;
-      return {
+      const claims: SessionClaims = Object.freeze({
         userId: payload.sub,
         csrf: payload.csrf,
         ...(typeof payload.mnd === 'string' ? { mandateId: payload.mnd } : {}),
-      };
+      });
+      if (typeof payload.exp === 'number') {
+        if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+        this.verified.set(token, { claims, expiresAt: payload.exp * 1000 });
+      }
+      return claims;
     } catch {
       return null;
     }

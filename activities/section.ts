@@ -101,24 +101,36 @@ export async function replan(
   if (at < 0) return forecast;
   let median = args.currentStart.getTime();
   let p80 = median;
-  for (const step of forecast.steps.slice(at)) {
+  const rows = forecast.steps.slice(at).map((step) => {
     const start = median;
     median += step.medianDays * DAY_MS;
     p80 += step.p80Days * DAY_MS;
-    const data = {
-      forecastEnd: new Date(median),
-      forecastEndP80: new Date(p80),
+    return {
+      name: step.step,
+      forecastEnd: new Date(median).toISOString(),
+      forecastEndP80: new Date(p80).toISOString(),
       forecastSource: step.source,
-      ...(args.baseline ? { plannedStart: new Date(start), plannedEnd: new Date(median) } : {}),
+      plannedStart: new Date(start).toISOString(),
+      plannedEnd: new Date(median).toISOString(),
     };
-    await tx.step.upsert({
-      where: {
-        projectId_permitType_name: { projectId: args.projectId, permitType: args.permitType, name: step.step },
-      },
-      create: { projectId: args.projectId, permitType: args.permitType, name: step.step, ...data },
-      update: data,
-    });
-  }
+  });
+  // Every remaining step in one statement; the baseline plan only when planning the section.
+  await tx.$executeRaw`
+    INSERT INTO "Step" (id, "projectId", "permitType", name, "forecastEnd", "forecastEndP80", "forecastSource",
+                        "plannedStart", "plannedEnd")
+    SELECT gen_random_uuid(), ${args.projectId}::uuid, ${args.permitType}, x.name,
+           x."forecastEnd" AT TIME ZONE 'UTC', x."forecastEndP80" AT TIME ZONE 'UTC', x."forecastSource",
+           CASE WHEN ${args.baseline} THEN x."plannedStart" AT TIME ZONE 'UTC' END,
+           CASE WHEN ${args.baseline} THEN x."plannedEnd" AT TIME ZONE 'UTC' END
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+      name text, "forecastEnd" timestamptz, "forecastEndP80" timestamptz, "forecastSource" text,
+      "plannedStart" timestamptz, "plannedEnd" timestamptz)
+    ON CONFLICT ("projectId", "permitType", name) DO UPDATE SET
+      "forecastEnd" = EXCLUDED."forecastEnd",
+      "forecastEndP80" = EXCLUDED."forecastEndP80",
+      "forecastSource" = EXCLUDED."forecastSource",
+      "plannedStart" = CASE WHEN ${args.baseline} THEN EXCLUDED."plannedStart" ELSE "Step"."plannedStart" END,
+      "plannedEnd" = CASE WHEN ${args.baseline} THEN EXCLUDED."plannedEnd" ELSE "Step"."plannedEnd" END`;
   return forecast;
 }
 

@@ -8,6 +8,7 @@ import { CaseParties, type ApiClient } from '../../api/client';
 import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 import { hearingCommand } from '../support/cases';
 import type { AdviceAnswers } from '../../domain/advice';
+import { replan } from '../../activities/section';
 
 // Comments from one address arrive in bursts here (a rate limit of its own is tested in access.test.ts).
 const stack = useApiStack({ rateLimits: { signInPerMinute: 1000, publicWritesPerMinute: 100_000 } });
@@ -162,6 +163,39 @@ describe('API against real PostgreSQL and Temporal', () => {
       expect.arrayContaining(['advice', 'draft', 'kickoff', 'submission', 'processing']),
     );
     expect(schedule.some((s) => s.permitType && s.planned.end && s.actual.end)).toBe(true);
+  });
+
+  it('re-plans a section: the forecast moves with the work, the baseline plan only when the section is planned', async () => {
+    const { id } = await parties.createProject(validProject);
+    await submitThroughApi(parties, id, FESTIVAL);
+    const db = stack.db.handle.db;
+    const steps = () => db.step.findMany({ where: { projectId: id, permitType: 'noise' }, orderBy: { name: 'asc' } });
+    const planned = await steps();
+    expect(planned.filter((s) => s.plannedEnd !== null).length).toBeGreaterThan(2);
+    // Processing started 30 days later than planned: the forecast of every later step moves
+    // 30 days, the baseline stays, and the median never ends after the 80th percentile.
+    const processing = planned.find((s) => s.name === 'processing')!;
+    const later = new Date(processing.plannedStart!.getTime() + 30 * 86_400_000);
+    await db.$transaction((tx) =>
+      replan(tx, { projectId: id, permitType: 'noise', current: 'processing', currentStart: later, baseline: false }),
+    );
+    const moved = await steps();
+    const forecast = moved.filter((s) => s.forecastEnd && planned.find((p) => p.name === s.name)?.forecastEnd);
+    expect(forecast.length).toBeGreaterThan(2);
+    for (const step of forecast) {
+      const before = planned.find((p) => p.name === step.name)!;
+      expect([step.plannedStart, step.plannedEnd]).toEqual([before.plannedStart, before.plannedEnd]);
+      expect(step.forecastEnd!.getTime() - before.forecastEnd!.getTime()).toBe(30 * 86_400_000);
+      expect(step.forecastEnd!.getTime()).toBeLessThanOrEqual(step.forecastEndP80!.getTime());
+      expect(step.forecastSource).toMatch(/^(norm|history)$/);
+    }
+    // Planned again as a baseline from that date: the plan follows.
+    await db.$transaction((tx) =>
+      replan(tx, { projectId: id, permitType: 'noise', current: 'processing', currentStart: later, baseline: true }),
+    );
+    const rebased = (await steps()).find((s) => s.name === 'processing')!;
+    expect(rebased.plannedStart).toEqual(later);
+    expect(rebased.plannedEnd).toEqual(rebased.forecastEnd);
   });
 
   it('answers a command that does not fit the step with 409 naming the step and the allowed actions', async () => {

@@ -79,6 +79,10 @@ async function lockOpenHearing(
  */
 export function createCommentWriter({ db, logger, events, clock = () => new Date() }: ActivityDeps) {
   async function write(tx: Tx, notice: CommentedNotice, batch: IncomingComment[], now: Date): Promise<Written> {
+    // The lock first, then the keys already written: every writer of this permit's comments
+    // (another API process's batch, a section command) holds the same lock, so what is read
+    // here stays true until this commit and no insert below can meet a key written meanwhile.
+    const hearing = await lockOpenHearing(tx, notice, now);
     const keys = [...new Set(batch.map((c) => c.key))];
     const earlier = await tx.$queryRaw<Array<{ id: string; key: string }>>`
       SELECT id::text, "idempotencyKey" AS key FROM "Comment" WHERE "idempotencyKey" = ANY(${keys}::text[])`;
@@ -91,7 +95,6 @@ export function createCommentWriter({ db, logger, events, clock = () => new Date
       fresh.push({ ...c, id });
     }
     if (fresh.length === 0) return { ids, messages: [] };
-    const hearing = await lockOpenHearing(tx, notice, now);
     if (!hearing.open) {
       // Too late for the new ones; keys written before the close still answer their comment.
       for (const c of fresh) ids.delete(c.key);
@@ -182,8 +185,8 @@ export function createCommentWriter({ db, logger, events, clock = () => new Date
           publishAll(events, messages, (err) => logger.warn({ err }, 'live publish failed'));
           return batch.map((c) => ids.get(c.key) ?? closed!);
         } catch (err) {
-          // Another process committed one of these keys first: again, and that key answers
-          // the comment it wrote. A deadlock victim runs again as well.
+          // A deadlock victim runs again; so does a batch that met a key written meanwhile,
+          // which the permit's lock should rule out (a writer that does not take it).
           if (!isUniqueViolation(err) && !isRetryableConflict(err)) throw err;
           if (attempt >= ATTEMPTS) throw err;
         }

@@ -9,6 +9,8 @@ import { decideThroughApi, submitThroughApi } from '../support/http-cases';
 import { hearingCommand } from '../support/cases';
 import type { AdviceAnswers } from '../../domain/advice';
 import { replan } from '../../activities/section';
+import { createCommentWriter } from '../../activities/comments';
+import pino from 'pino';
 
 // Comments from one address arrive in bursts here (a rate limit of its own is tested in access.test.ts).
 const stack = useApiStack({ rateLimits: { signInPerMinute: 1000, publicWritesPerMinute: 100_000 } });
@@ -314,6 +316,84 @@ describe('API against real PostgreSQL and Temporal', () => {
     expect(late.status).toBe(409);
     expect(await late.json()).toMatchObject({ title: 'The notice period is closed', step: 'cancelled' });
     expect(await db.comment.count({ where: { noticeId: notice.id } })).toBe(60);
+    await parties.command(id, { action: 'cancel' });
+  });
+
+  it('writes a batch once when it waited on another writer that committed some of its keys', async () => {
+    const { id } = await parties.createProject({ organisationId: DEMO.festivalOrgId, title: 'Kaksi kirjoittajaa' });
+    await submitThroughApi(parties, id, FESTIVAL);
+    await parties.sectionCommand(id, 'noise', hearingCommand(60_000));
+    const handle = stack.db.handle.db;
+    const notice = await handle.notice.findFirstOrThrow({
+      where: { projectId: id, permitType: 'noise' },
+      select: { id: true, projectId: true, permitType: true },
+    });
+    // The writer's transactions counted: a batch that must run again is what a busy hearing
+    // turns into refused comments once its attempts run out.
+    let transactions = 0;
+    const counted = new Proxy(handle, {
+      get(target, prop) {
+        if (prop === '$transaction') {
+          return (...args: Parameters<typeof handle.$transaction>) => {
+            transactions++;
+            return target.$transaction(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const writer = createCommentWriter({
+      db: counted,
+      logger: pino({ level: 'silent' }),
+      events: { publish: () => {} },
+    });
+    const [taken, mine] = [randomUUID(), randomUUID()];
+    const comment = (key: string) => ({
+      key,
+      kind: 'opinion' as const,
+      authorName: 'Asukas',
+      anonymous: false,
+      text: key,
+    });
+
+    // Another writer holds the permit's lock; the batch starts while it does, and the other
+    // writer commits one of the batch's keys before letting go.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    const other = handle.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Permit" WHERE "projectId" = ${id}::uuid AND "permitType" = 'noise' FOR UPDATE`;
+      locked();
+      await released;
+      return tx.comment.create({
+        data: {
+          noticeId: notice.id,
+          kind: 'objection',
+          authorName: 'Toinen',
+          text: 'Ensin',
+          createdAt: new Date(),
+          idempotencyKey: taken,
+        },
+      });
+    });
+    await holding;
+    const batch = writer.recordComments(notice, [comment(taken), comment(mine)]);
+    await until('the batch waits on the lock', async () => {
+      const [row] = await handle.$queryRaw<Array<{ n: number }>>`
+        SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+      return row!.n > 0;
+    });
+    release();
+    const written = await other;
+    const [takenId, mineId] = await batch;
+    expect(takenId).toBe(written.id);
+    expect(mineId).toEqual(expect.any(String));
+    expect(mineId).not.toBe(written.id);
+    expect(transactions).toBe(1);
+    expect(await handle.comment.count({ where: { noticeId: notice.id } })).toBe(2);
+    expect(await handle.timelineEvent.count({ where: { projectId: id, type: 'comment' } })).toBe(1);
     await parties.command(id, { action: 'cancel' });
   });
 

@@ -29,6 +29,32 @@ export class HearingClosedError extends Error {
   }
 }
 
+/**
+ * The name others may read: an anonymous commenter's stays in the comment row, out of the
+ * timeline the company and everyone in the project's rooms read, and out of the notice's room.
+ */
+export function publicAuthorName(c: { anonymous: boolean; authorName: string }): string | null {
+  return c.anonymous ? null : c.authorName;
+}
+
+/** A comment as the notice's public room shows it (F23): what GET /api/notices/:id lists. */
+export function noticeRoomComment(c: {
+  id: string;
+  kind: string;
+  authorName: string;
+  anonymous: boolean;
+  text: string;
+  createdAt: Date;
+}) {
+  return {
+    id: c.id,
+    kind: c.kind,
+    authorName: publicAuthorName(c),
+    text: c.text,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
 interface Written {
   /** The comment id of each key written, now or before. */
   ids: Map<string, string>;
@@ -135,11 +161,9 @@ export function createCommentWriter({ db, logger, events, clock = () => new Date
         permitType: notice.permitType,
         type: 'comment',
         key: c.key,
-        // An anonymous commenter's name stays in the comment row, out of the timeline the
-        // company and everyone in the project's rooms read.
         payload: {
           kind: c.kind,
-          authorName: c.anonymous ? null : c.authorName,
+          authorName: publicAuthorName(c),
           anonymous: c.anonymous,
           text: c.text,
           createdId: c.id,
@@ -152,17 +176,10 @@ export function createCommentWriter({ db, logger, events, clock = () => new Date
         onBehalfOfId: c.onBehalfOfId,
         at: now,
       })),
-      // The notice's public room (F23): what GET /api/notices/:id shows, as it arrives.
       fresh.map((c) => ({
         room: `notice:${notice.id}`,
         kind: 'comment',
-        payload: {
-          id: c.id,
-          kind: c.kind,
-          authorName: c.anonymous ? null : c.authorName,
-          text: c.text,
-          createdAt: now.toISOString(),
-        },
+        payload: noticeRoomComment({ ...c, createdAt: now }),
       })),
     );
     const noticeRoom = `notice:${notice.id}`;

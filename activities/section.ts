@@ -12,6 +12,7 @@ import type { ProjectDraft } from '../domain/draft';
 import type { SectionCommandBody } from '../workflows/permit-section/messages';
 import type { ActivityDeps } from './types';
 import { appendEvent, appendRoomEvent, moveStep, notify, writeOnce } from './timeline';
+import { noticeRoomComment, publicAuthorName } from './comments';
 
 /** What a section records: an accepted command, or something its own timers or rules did. */
 export type SectionEvent =
@@ -241,14 +242,7 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
             idempotencyKey: r.key,
           },
         });
-        // The notice's public room (F23): what GET /api/notices/:id shows, as it arrives.
-        await appendRoomEvent(tx, `notice:${noticeId}`, 'comment', {
-          id: comment.id,
-          kind: comment.kind,
-          authorName: comment.anonymous ? null : comment.authorName,
-          text: comment.text,
-          createdAt: comment.createdAt.toISOString(),
-        });
+        await appendRoomEvent(tx, `notice:${noticeId}`, 'comment', noticeRoomComment(comment));
         await toOrganisation('commentReceived', { kind: e.kind });
         return {};
       }
@@ -423,10 +417,8 @@ export function createSectionActivities({ db, logger, events, clock = () => new 
         }
         await tx.permitProject.update({ where: { id: r.projectId }, data: { version: { increment: 1 } } });
         const { action, ...event } = r.event;
-        // An anonymous commenter's name stays in the comment row, out of the timeline the
-        // company and everyone in the project's rooms read.
         const details =
-          action === 'comment' && 'anonymous' in event && event.anonymous ? { ...event, authorName: null } : event;
+          action === 'comment' && 'anonymous' in event ? { ...event, authorName: publicAuthorName(event) } : event;
         const message = await appendEvent(tx, {
           projectId: r.projectId,
           permitType: r.permitType,

@@ -39,7 +39,7 @@ export async function auditChange(
     at: Date;
   },
 ): Promise<void> {
-  const { result: _result, ...details } = change.details;
+  const details = auditDetails(change.details);
   await tx.auditEntry.create({
     data: {
       actorId: change.actorId ?? null,
@@ -52,6 +52,12 @@ export async function auditChange(
       at: change.at,
     },
   });
+}
+
+/** What an audit entry keeps of a change: all but the activity's stored `result`, which is internal. */
+function auditDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const { result: _result, ...rest } = details;
+  return rest;
 }
 
 /** The API's request id rides on the command; it belongs in the audit log, not in the event. */
@@ -151,7 +157,7 @@ export async function appendEvents(
     // stays in the timeline entry, and the audit entry has no HTTP request id of its own.
     const { requestId, rest: payload } =
       e.type === 'answerInfo' ? { requestId: null, rest: e.payload } : takeRequestId(e.payload);
-    const { result: _result, ...details } = payload;
+    const details = auditDetails(payload);
     return {
       i,
       type: e.type,

@@ -16,19 +16,29 @@ interface Waiting<I, O> {
 export class GroupCommit<I, O> {
   private readonly keys = new Map<string, { waiting: Waiting<I, O>[]; running: boolean }>();
 
+  private readonly maxBatch: number;
+  private readonly maxWaiting: number;
+  private readonly busy: string;
+
   constructor(
     /** Writes one batch; the outputs in the inputs' order. A throw fails the whole batch. */
     private readonly write: (key: string, inputs: I[]) => Promise<O[]>,
-    private readonly maxBatch = 250,
-    private readonly maxWaiting = 5000,
-  ) {}
+    options: {
+      maxBatch?: number;
+      maxWaiting?: number;
+      /** What a refused request is told, in the caller's words (the 503's title). */
+      busy?: string;
+    } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 250;
+    this.maxWaiting = options.maxWaiting ?? 5000;
+    this.busy = options.busy ?? 'Too many requests arriving at once; try again in a moment';
+  }
 
   submit(key: string, input: I): Promise<O> {
     const entry = this.keys.get(key) ?? { waiting: [], running: false };
     if (entry.waiting.length >= this.maxWaiting) {
-      return Promise.reject(
-        new AppError('UNAVAILABLE', 'Too many comments arriving at once; try again in a moment', { retryAfter: 5 }),
-      );
+      return Promise.reject(new AppError('UNAVAILABLE', this.busy, { retryAfter: 5 }));
     }
     this.keys.set(key, entry);
     const done = new Promise<O>((resolve, reject) => entry.waiting.push({ input, resolve, reject }));

@@ -39,11 +39,13 @@ export function publicRoutes({ db, logger, live, config }: AppDeps): Router {
   const commentBatches = new GroupCommit<
     { notice: CommentedNotice; comment: IncomingComment },
     string | HearingClosedError
-  >((_noticeId, batch) =>
-    writer.recordComments(
-      batch[0]!.notice,
-      batch.map((b) => b.comment),
-    ),
+  >(
+    (_noticeId, batch) =>
+      writer.recordComments(
+        batch[0]!.notice,
+        batch.map((b) => b.comment),
+      ),
+    { busy: 'Too many comments arriving at once; try again in a moment' },
   );
 
   // Which case a notice belongs to never changes: kept in memory, a busy hearing's comments

@@ -38,7 +38,7 @@ describe('GroupCommit', () => {
 
   it('keeps keys apart and caps a batch at maxBatch', async () => {
     const { batches, write } = recordingWrite();
-    const group = new GroupCommit(write, 2);
+    const group = new GroupCommit(write, { maxBatch: 2 });
     const a = [group.submit('a', 1), group.submit('a', 2), group.submit('a', 3), group.submit('a', 4)];
     const b = group.submit('b', 9);
     await tick();
@@ -72,14 +72,18 @@ describe('GroupCommit', () => {
 
   it('answers 503 with Retry-After once a key has maxWaiting requests waiting', async () => {
     const { batches, write } = recordingWrite();
-    const group = new GroupCommit(write, 10, 3);
+    const group = new GroupCommit(write, { maxBatch: 10, maxWaiting: 3, busy: 'Too many comments at once' });
     const accepted = [1, 2, 3].map((n) => group.submit('n', n));
     await tick();
     // The first is being written; two wait, one more fits.
     const fourth = group.submit('n', 4);
     const refused = group.submit('n', 5);
     await expect(refused).rejects.toBeInstanceOf(AppError);
-    await expect(refused).rejects.toMatchObject({ code: 'UNAVAILABLE', details: { retryAfter: 5 } });
+    await expect(refused).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'Too many comments at once',
+      details: { retryAfter: 5 },
+    });
     batches[0]!.finish();
     await tick();
     batches[1]!.finish();
@@ -93,12 +97,15 @@ describe('GroupCommit', () => {
         fc.integer({ min: 1, max: 8 }),
         async (arrivals, maxBatch) => {
           let written = 0;
-          const group = new GroupCommit<number, string>(async (key, inputs) => {
-            expect(inputs.length).toBeLessThanOrEqual(maxBatch);
-            written += inputs.length;
-            await tick();
-            return inputs.map((n) => `${key}${n}`);
-          }, maxBatch);
+          const group = new GroupCommit<number, string>(
+            async (key, inputs) => {
+              expect(inputs.length).toBeLessThanOrEqual(maxBatch);
+              written += inputs.length;
+              await tick();
+              return inputs.map((n) => `${key}${n}`);
+            },
+            { maxBatch },
+          );
           const answers: Array<Promise<string>> = [];
           for (const [i, [key, pause]] of arrivals.entries()) {
             answers.push(group.submit(key, i));

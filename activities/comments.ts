@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../platform/db';
+import { hotTransaction, type RawSql } from '../platform/db';
 import type { ActivityDeps, TimelineEventMessage } from './types';
 import { appendEvents, isRetryableConflict, isUniqueViolation, publishAll } from './timeline';
 
@@ -72,27 +72,22 @@ const ATTEMPTS = 3;
  * after it refused. Returns the organisation to alert, or the step when the hearing is not open.
  */
 async function lockOpenHearing(
-  tx: Tx,
+  tx: RawSql,
   notice: CommentedNotice,
   now: Date,
 ): Promise<{ open: true; organisationId: string } | { open: false; step: string }> {
-  const [row] = await tx.$queryRaw<
-    Array<{ step: string; organisationId: string; opensAt: Date | null; closesAt: Date | null; closedAt: Date | null }>
-  >`
-    SELECT pe.step, p."organisationId", n."opensAt", n."closesAt", n."closedAt"
+  const at = now.toISOString();
+  const [row] = await tx.$queryRaw<Array<{ step: string; organisationId: string; open: boolean }>>`
+    SELECT pe.step, p."organisationId"::text AS "organisationId",
+           (pe.step = 'hearing' AND n."closedAt" IS NULL
+             AND n."opensAt" <= (${at}::timestamptz AT TIME ZONE 'UTC')
+             AND (${at}::timestamptz AT TIME ZONE 'UTC') < n."closesAt") IS TRUE AS open
     FROM "Permit" pe
     JOIN "PermitProject" p ON p.id = pe."projectId"
     LEFT JOIN "Notice" n ON n.id = ${notice.id}::uuid
     WHERE pe."projectId" = ${notice.projectId}::uuid AND pe."permitType" = ${notice.permitType}
     FOR UPDATE OF pe`;
-  const open =
-    row?.step === 'hearing' &&
-    row.opensAt !== null &&
-    row.closesAt !== null &&
-    !row.closedAt &&
-    row.opensAt <= now &&
-    now < row.closesAt;
-  return open ? { open, organisationId: row.organisationId } : { open: false, step: row?.step ?? 'unknown' };
+  return row?.open ? { open: true, organisationId: row.organisationId } : { open: false, step: row?.step ?? 'unknown' };
 }
 
 /**
@@ -104,7 +99,7 @@ async function lockOpenHearing(
  * other API process) answer the first write's comment id and write nothing.
  */
 export function createCommentWriter({ db, logger, events, clock = () => new Date() }: ActivityDeps) {
-  async function write(tx: Tx, notice: CommentedNotice, batch: IncomingComment[], now: Date): Promise<Written> {
+  async function write(tx: RawSql, notice: CommentedNotice, batch: IncomingComment[], now: Date): Promise<Written> {
     // The lock first, then the keys already written: every writer of this permit's comments
     // (another API process's batch, a section command) holds the same lock, so what is read
     // here stays true until this commit and no insert below can meet a key written meanwhile.
@@ -198,7 +193,7 @@ export function createCommentWriter({ db, logger, events, clock = () => new Date
       const now = clock();
       for (let attempt = 1; ; attempt++) {
         try {
-          const { ids, messages, closed } = await db.$transaction((tx) => write(tx, notice, batch, now));
+          const { ids, messages, closed } = await hotTransaction(db, (tx) => write(tx, notice, batch, now));
           publishAll(events, messages, (err) => logger.warn({ err }, 'live publish failed'));
           return batch.map((c) => ids.get(c.key) ?? closed!);
         } catch (err) {
@@ -206,6 +201,7 @@ export function createCommentWriter({ db, logger, events, clock = () => new Date
           // which the permit's lock should rule out (a writer that does not take it).
           if (!isUniqueViolation(err) && !isRetryableConflict(err)) throw err;
           if (attempt >= ATTEMPTS) throw err;
+          logger.warn({ err, attempt, noticeId: notice.id, size: batch.length }, 'comment batch written again');
         }
       }
     },

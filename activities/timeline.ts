@@ -1,5 +1,5 @@
 import type { Prisma } from '../prisma/generated/client';
-import type { Db, Tx } from '../platform/db';
+import type { Db, RawSql, Tx } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { EventPublisher, TimelineEventMessage } from './types';
 
@@ -74,7 +74,7 @@ export const ROOM_EVENTS_CHANNEL = 'room_events';
  * transaction lock makes numbers follow commit order, so a reader that saw seq n has seen
  * every event before it; the notification goes out on commit (and never on rollback).
  */
-export async function appendRoomEvent(tx: Tx, room: string, kind: string, payload: object): Promise<number> {
+export async function appendRoomEvent(tx: RawSql, room: string, kind: string, payload: object): Promise<number> {
   return (await appendRoomEvents(tx, [{ room, kind, payload }]))[0]!;
 }
 
@@ -89,7 +89,7 @@ export interface RoomEventEntry {
  * so two transactions never wait on each other's locks in a cycle; then each room's events
  * numbered in the given order, inserted and announced. The seq of each entry, in order.
  */
-export async function appendRoomEvents(tx: Tx, entries: RoomEventEntry[]): Promise<number[]> {
+export async function appendRoomEvents(tx: RawSql, entries: RoomEventEntry[]): Promise<number[]> {
   if (entries.length === 0) return [];
   const rooms = [...new Set(entries.map((e) => e.room))].sort();
   // A lock is held until commit, so every writer to a busy room (an authority's work queue)
@@ -123,7 +123,7 @@ export async function appendRoomEvents(tx: Tx, entries: RoomEventEntry[]): Promi
  * A project's timeline goes to its room and to the work queues of the authorities it
  * concerns.
  */
-async function timelineRooms(tx: Tx, projectId: string, permitType: string | null): Promise<string[]> {
+async function timelineRooms(tx: RawSql, projectId: string, permitType: string | null): Promise<string[]> {
   const rows = await tx.$queryRaw<Array<{ code: string }>>`
     SELECT DISTINCT a.code FROM "Permit" p JOIN "Authority" a ON a.id = p."authorityId"
     WHERE p."projectId" = ${projectId}::uuid AND (${permitType}::text IS NULL OR p."permitType" = ${permitType}::text)`;
@@ -144,7 +144,7 @@ export async function appendEvent(tx: Tx, e: NewTimelineEvent): Promise<Timeline
  * `extraRooms` adds other room events (a notice's public room) under the same locks.
  */
 export async function appendEvents(
-  tx: Tx,
+  tx: RawSql,
   events: NewTimelineEvent[],
   extraRooms: RoomEventEntry[] = [],
 ): Promise<TimelineEventMessage[]> {

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import type { Db } from '../platform/db';
+import { hotQuery, type Db } from '../platform/db';
 import { Prisma } from '../prisma/generated/client';
 import { permitType as permitTypeDef } from '../domain/catalogue';
 import { PROJECT_STEP_NORM_DAYS } from '../domain/permit-project';
@@ -120,13 +120,16 @@ export async function readableProjectWith(
   id: string,
   shown: Prisma.Sql,
 ): Promise<{ facts: ProjectFacts; shown: string | null }> {
-  const [row] = await db.$queryRaw<Array<{ organisationId: string; authorityIds: string[]; shown: string | null }>>`
-    SELECT p."organisationId",
+  const [row] = await hotQuery<{ organisationId: string; authorityIds: string[]; shown: string | null }>(
+    db,
+    Prisma.sql`
+    SELECT p."organisationId"::text AS "organisationId",
            COALESCE((SELECT array_agg(pe."authorityId"::text) FROM "Permit" pe WHERE pe."projectId" = p.id), '{}')
              AS "authorityIds",
            (${shown})::text AS shown
     FROM "PermitProject" p
-    WHERE p.id = ${id}::uuid`;
+    WHERE p.id = ${id}::uuid`,
+  );
   if (!row) throw new AppError('NOT_FOUND', 'Project not found');
   const facts: ProjectFacts = { organisationId: row.organisationId, authorityIds: row.authorityIds };
   allow(res, canReadProject(viewerOf(res), facts), 'this project');

@@ -25,7 +25,7 @@ async function render(name, spec) {
   process.stdout.write(`[plot] docs/plots/${name}.svg\n`);
 }
 
-const KIND = { field: 'kind', type: 'nominal', title: null, sort: ['platform', 'bare'] };
+const KIND = { field: 'kind', type: 'nominal', title: null, sort: ['platform', 'database floor', 'bare'] };
 const bars = (values, { x, y, title, yTitle, target, xSort }) => ({
   title,
   width: 420,
@@ -106,8 +106,12 @@ const plots = {
     for (const [route, row] of Object.entries(r.routes)) {
       const values = ['p50', 'p95', 'p99'].flatMap((p) => [
         { percentile: p, kind: 'platform', ms: row.platform.latencyMs[p] },
+        ...(row.floor ? [{ percentile: p, kind: 'database floor', ms: row.floor.latencyMs[p] }] : []),
         { percentile: p, kind: 'bare', ms: row.bare.latencyMs[p] },
       ]);
+      const floor = row.floor
+        ? `; one database round trip alone: p95 ${row.floorP95Ratio}× bare, ours ${row.p95RatioToFloor}× that`
+        : '';
       await render(
         `api-${route}`,
         bars(values, {
@@ -116,7 +120,10 @@ const plots = {
           yTitle: 'latency, ms (less is better)',
           title: {
             text: `API ${route}: p95 ${row.p95Ratio}× the bare route (target ≤ ${r.targetP95Ratio}×)`,
-            subtitle: `${r.connections} clients for ${r.seconds} s; ${row.platform.requestsPerSecond} vs ${row.bare.requestsPerSecond} requests/s; ${when(r)}`,
+            subtitle: [
+              `${r.connections} clients for ${r.seconds} s; ${row.platform.requestsPerSecond} vs ${row.bare.requestsPerSecond} requests/s${floor}`,
+              when(r),
+            ],
           },
         }),
       );

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient, type Prisma } from '../prisma/generated/client';
+import { PrismaClient, Prisma } from '../prisma/generated/client';
 import type { Config } from './config';
 
 export type Db = PrismaClient;
@@ -37,9 +39,22 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>):
   if (config.DATABASE_URL) {
     // JIT compilation costs 40+ ms on every plan above jit_above_cost (the risk reports) and
     // never pays back on these short index scans (docs/performance.md), so sessions turn it off.
-    const adapter = new PrismaPg({ connectionString: config.DATABASE_URL, options: '-c jit=off' });
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, options: '-c jit=off' });
+    // An idle connection the server closed (a restart, a failover, a dropped test database)
+    // is discarded by the pool and the next query opens a new one; unheard, the pool's
+    // 'error' event would end the process.
+    pool.on('error', () => undefined);
+    const adapter = new PrismaPg(pool);
     const db = new PrismaClient({ adapter, transactionOptions: TRANSACTIONS });
-    return { db, kind: 'postgresql', close: () => db.$disconnect() };
+    hotPools.set(db, pool);
+    return {
+      db,
+      kind: 'postgresql',
+      async close() {
+        await db.$disconnect();
+        if (!pool.ended) await pool.end();
+      },
+    };
   }
   const dir = path.resolve(config.DATA_DIR, 'pg');
   fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -64,4 +79,79 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>):
       await pglite.close();
     },
   };
+}
+
+/** The pool under each PostgreSQL client, for hotQuery. */
+const hotPools = new WeakMap<Db, pg.Pool>();
+const statementNames = new Map<string, string>();
+
+/**
+ * A read on every request's path (who the actor is, what a timeline shows) as one prepared
+ * statement on the client's own pool: parsed once per connection, then only its values travel,
+ * and no query plan is compiled per call as Prisma's client does for raw SQL too (~40 % of
+ * the API's CPU on the timeline route, docs/performance.md). Same SQL, same connections and
+ * the same answers as `db.$queryRaw`, which the embedded database still uses. Columns come
+ * back as node-postgres parses them: select text, arrays, booleans, numbers or JSON, and
+ * pass times in as ISO text cast in SQL.
+ */
+export async function hotQuery<T>(db: Db, sql: Prisma.Sql): Promise<T[]> {
+  const pool = hotPools.get(db);
+  if (!pool) return db.$queryRaw<T[]>(sql);
+  return (await pool.query(prepared(sql))).rows as T[];
+}
+
+/** A named statement per distinct SQL text: node-postgres parses it once per connection. */
+function prepared(sql: Prisma.Sql): pg.QueryConfig {
+  let name = statementNames.get(sql.text);
+  if (!name) {
+    name = `hot_${createHash('sha1').update(sql.text).digest('hex').slice(0, 20)}`;
+    if (statementNames.size < 1000) statementNames.set(sql.text, name);
+  }
+  return { name, text: sql.text, values: sql.values };
+}
+
+/**
+ * What a transaction of raw SQL needs: Prisma's transaction client has it, and so has
+ * hotTransaction's. Write code that only takes this can run in either.
+ */
+export interface RawSql {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+}
+
+const toSql = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
+  query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
+
+/**
+ * A transaction of raw SQL on a hot path (a batch of comments): BEGIN, the statements as
+ * prepared statements on one pooled connection, COMMIT — or ROLLBACK on any error, which is
+ * rethrown with PostgreSQL's own code (23505, 40P01) for the caller's retry. Within the same
+ * 20 s as every interactive transaction here (statement_timeout, set for this transaction
+ * only). The embedded database runs `fn` in a Prisma transaction instead.
+ */
+export async function hotTransaction<T>(db: Db, fn: (tx: RawSql) => Promise<T>): Promise<T> {
+  const pool = hotPools.get(db);
+  if (!pool) return db.$transaction((tx) => fn(tx));
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${TRANSACTIONS.timeout}`);
+    const tx: RawSql = {
+      async $queryRaw<R>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
+        return (await client.query(prepared(toSql(query, values)))).rows as R;
+      },
+      async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
+        return (await client.query(prepared(toSql(query, values)))).rowCount ?? 0;
+      },
+    };
+    const result = await fn(tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+    throw err;
+  } finally {
+    // A connection that could not even roll back is closed, not returned to the pool.
+    client.release(broken);
+  }
 }

@@ -4,7 +4,8 @@
  * the CSRF header on every unsafe request that carries a session.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Db } from '../../platform/db';
+import { hotQuery, type Db } from '../../platform/db';
+import { Prisma } from '../../prisma/generated/client';
 import { AppError } from '../errors';
 import type { Actor, Viewer } from './policy';
 import type { Role } from '../../prisma/generated/client';
@@ -17,29 +18,31 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * act under when it is valid now (a Prisma query with includes costs several).
  */
 export async function loadActor(db: Db, userId: string, mandateId?: string, now = new Date()): Promise<Actor | null> {
-  const rows = await db.$queryRaw<
-    Array<{
-      id: string;
-      name: string;
-      email: string;
-      role: Role;
-      organisationId: string | null;
-      authorityId: string | null;
-      disabledAt: Date | null;
-      authorityCode: string | null;
-      mandateId: string | null;
-      mandateOrganisationId: string | null;
-      mandateScope: string[] | null;
-    }>
-  >`
+  const at = now.toISOString();
+  const rows = await hotQuery<{
+    id: string;
+    name: string;
+    email: string;
+    role: Role;
+    organisationId: string | null;
+    authorityId: string | null;
+    disabledAt: Date | null;
+    authorityCode: string | null;
+    mandateId: string | null;
+    mandateOrganisationId: string | null;
+    mandateScope: string[] | null;
+  }>(
+    db,
+    Prisma.sql`
     SELECT u.id, u.name, u.email, u.role::text AS role, u."organisationId", u."authorityId", u."disabledAt",
            a.code AS "authorityCode",
            m.id AS "mandateId", m."organisationId" AS "mandateOrganisationId", m.scope AS "mandateScope"
     FROM "User" u
     LEFT JOIN "Authority" a ON a.id = u."authorityId"
     LEFT JOIN "Mandate" m ON m.id = ${mandateId ?? null}::uuid AND m."agentId" = u.id AND m."revokedAt" IS NULL
-      AND m."validFrom" <= ${now} AND m."validTo" >= ${now}
-    WHERE u.id = ${userId}::uuid`;
+      AND m."validFrom" <= (${at}::timestamptz AT TIME ZONE 'UTC') AND m."validTo" >= (${at}::timestamptz AT TIME ZONE 'UTC')
+    WHERE u.id = ${userId}::uuid`,
+  );
   const user = rows[0];
   if (!user || user.disabledAt) return null;
   return {

@@ -97,7 +97,41 @@ const statementNames = new Map<string, string>();
 export async function hotQuery<T>(db: Db, sql: Prisma.Sql): Promise<T[]> {
   const pool = hotPools.get(db);
   if (!pool) return db.$queryRaw<T[]>(sql);
-  return (await pool.query(prepared(sql))).rows as T[];
+  try {
+    return (await pool.query(prepared(sql))).rows as T[];
+  } catch (err) {
+    throw unreachable(err);
+  }
+}
+
+/**
+ * PostgreSQL could not be reached or its connection broke (refused, reset, timed out): the
+ * request was not carried out. The API answers 503 for it, as for Prisma's own errors of the
+ * kind (api/errors.ts); errors PostgreSQL itself reported keep their SQLSTATE.
+ */
+export class DatabaseUnreachableError extends Error {
+  override readonly name = 'DatabaseUnreachableError';
+  constructor(cause: Error) {
+    super(`Can't reach database server: ${cause.message}`, { cause });
+  }
+}
+
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+function unreachable(err: unknown): unknown {
+  // Duck-typed: node's socket errors need not share this module's Error (a test's VM context).
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return typeof e?.code === 'string' && SOCKET_ERRORS.has(e.code) && typeof e.message === 'string'
+    ? new DatabaseUnreachableError(err as Error)
+    : err;
 }
 
 /** A named statement per distinct SQL text: node-postgres parses it once per connection. */
@@ -132,8 +166,14 @@ const toSql = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Pri
 export async function hotTransaction<T>(db: Db, fn: (tx: RawSql) => Promise<T>): Promise<T> {
   const pool = hotPools.get(db);
   if (!pool) return db.$transaction((tx) => fn(tx));
-  const client = await pool.connect();
   let broken: Error | undefined;
+  const client = await pool.connect().catch((err: unknown) => {
+    throw unreachable(err);
+  });
+  // A connection that breaks between two statements is reported to the statement that
+  // waits on it (below); unheard, its 'error' event would end the process.
+  const onBroken = (err: Error) => (broken = err);
+  client.on('error', onBroken);
   try {
     await client.query(`BEGIN; SET LOCAL statement_timeout = ${TRANSACTIONS.timeout}`);
     const tx: RawSql = {
@@ -149,9 +189,10 @@ export async function hotTransaction<T>(db: Db, fn: (tx: RawSql) => Promise<T>):
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
-    throw err;
+    throw unreachable(err);
   } finally {
-    // A connection that could not even roll back is closed, not returned to the pool.
+    client.off('error', onBroken);
+    // A connection that broke or could not even roll back is closed, not returned to the pool.
     client.release(broken);
   }
 }

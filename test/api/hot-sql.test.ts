@@ -4,8 +4,9 @@
  * PostgreSQL's error codes for the callers' retries.
  */
 import { randomUUID } from 'node:crypto';
-import { freshDatabase } from '../support/env';
-import { hotQuery, hotTransaction } from '../../platform/db';
+import { freePort, freshDatabase } from '../support/env';
+import { DatabaseUnreachableError, hotQuery, hotTransaction, openDb } from '../../platform/db';
+import { unavailableComponent } from '../../api/errors';
 import { Prisma } from '../../prisma/generated/client';
 import { isUniqueViolation } from '../../activities/timeline';
 
@@ -74,5 +75,22 @@ describe('hot SQL path', () => {
       Array.from({ length: 30 }, () => hotQuery<{ one: number }>(db.handle.db, Prisma.sql`SELECT 1::int AS one`)),
     );
     expect(results.flat()).toEqual(Array.from({ length: 30 }, () => ({ one: 1 })));
+  });
+
+  it('reports a database it cannot reach as unreachable, which the API answers with 503', async () => {
+    const nowhere = await openDb({
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/none`,
+      DATA_DIR: '',
+    });
+    try {
+      const read = await hotQuery(nowhere.db, Prisma.sql`SELECT 1`).catch((e: unknown) => e);
+      const write = await hotTransaction(nowhere.db, (tx) => tx.$executeRaw`SELECT 1`).catch((e: unknown) => e);
+      for (const err of [read, write]) {
+        expect(err).toBeInstanceOf(DatabaseUnreachableError);
+        expect(unavailableComponent(err)).toBe('database');
+      }
+    } finally {
+      await nowhere.close();
+    }
   });
 });

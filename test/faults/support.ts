@@ -668,13 +668,20 @@ export async function expectExactlyOnce(db: Db, accepted: Accepted[], projectIds
   expect(Object.fromEntries(audits.map((a) => [a.action, a._count._all]))).toEqual(Object.fromEntries(eventCounts));
 
   // A closed project is archived once (its package written by an activity that may be retried).
-  const archived = await db.auditEntry.groupBy({
-    by: ['entityId'],
-    where: { action: 'archiveProject', entityId: { in: projectIds } },
-    _count: { _all: true },
-  });
+  // Both read in one snapshot: an archive still being written may commit between two reads.
+  const [archived, packages] = await db.$transaction(
+    async (tx) => {
+      const audited = await tx.auditEntry.groupBy({
+        by: ['entityId'],
+        where: { action: 'archiveProject', entityId: { in: projectIds } },
+        _count: { _all: true },
+      });
+      return [audited, await tx.archivePackage.count({ where: { projectId: { in: projectIds } } })] as const;
+    },
+    { isolationLevel: 'RepeatableRead' },
+  );
   expect(archived.filter((a) => a._count._all !== 1)).toEqual([]);
-  expect(await db.archivePackage.count({ where: { projectId: { in: projectIds } } })).toBe(archived.length);
+  expect(packages).toBe(archived.length);
 
   // Invoices (F20): every decided permit has one, and no permit two, whatever crashed meanwhile.
   const decided = permits.filter((p) => p.decision !== null).map((p) => `${p.projectId}/${p.permitType}`);

@@ -262,30 +262,27 @@ export async function notify(
   });
 }
 
-/** PostgreSQL's unique_violation, as Prisma reports it (P2002) or as the driver does (23505). */
-export function isUniqueViolation(err: unknown): boolean {
+/**
+ * The codes an error carries wherever it was raised: Prisma's own (P2002), the driver's SQLSTATE
+ * (node-postgres on the hot path, ADR 0015) and the SQLSTATE under Prisma's adapter error.
+ */
+function errorCodes(err: unknown): Array<string | undefined> {
   const e = err as {
     code?: string;
     cause?: { code?: string };
     meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
-  };
-  return (
-    e?.code === 'P2002' ||
-    e?.code === '23505' ||
-    e?.cause?.code === '23505' ||
-    e?.meta?.driverAdapterError?.cause?.originalCode === '23505'
-  );
+  } | null;
+  return [e?.code, e?.cause?.code, e?.meta?.driverAdapterError?.cause?.originalCode];
+}
+
+/** PostgreSQL's unique_violation, as Prisma reports it (P2002) or as the driver does (23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  return errorCodes(err).some((c) => c === 'P2002' || c === '23505');
 }
 
 /** A deadlock (40P01) or serialization failure (40001): the transaction may simply run again. */
 export function isRetryableConflict(err: unknown): boolean {
-  const e = err as {
-    code?: string;
-    cause?: { code?: string };
-    meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
-  };
-  const codes = [e?.code, e?.cause?.code, e?.meta?.driverAdapterError?.cause?.originalCode];
-  return codes.some((c) => c === '40P01' || c === '40001');
+  return errorCodes(err).some((c) => c === '40P01' || c === '40001');
 }
 
 /**

@@ -88,8 +88,8 @@ const statementNames = new Map<string, string>();
 /**
  * A read on every request's path (who the actor is, what a timeline shows) as one prepared
  * statement on the client's own pool: parsed once per connection, then only its values travel,
- * and no query plan is compiled per call as Prisma's client does for raw SQL too (~40 % of
- * the API's CPU on the timeline route, docs/performance.md). Same SQL, same connections and
+ * and no query plan is compiled per call as Prisma's client does for raw SQL too (a third of
+ * the API's busy CPU on the timeline route, docs/adr/0015-hot-sql-path.md). Same SQL, same connections and
  * the same answers as `db.$queryRaw`, which the embedded database still uses. Columns come
  * back as node-postgres parses them: select text, arrays, booleans, numbers or JSON, and
  * pass times in as ISO text cast in SQL.
